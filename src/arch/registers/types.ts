@@ -48,6 +48,11 @@ export interface FieldDef {
   readonly bits: readonly [number, number];
   /** The feature that adds the field ("When FEAT_x is implemented"); absent when always present. */
   readonly feature?: FeatureName;
+  /**
+   * What the bits are when `feature` is not implemented: RES0 unless stated (`RES1` for
+   * PMCR_EL0.LC without AArch32, `RAO/WI` for HCR_EL2.RW and SCR_EL3.RW without AArch32 at EL1).
+   */
+  readonly whenAbsent?: 'RES1' | 'RAO/WI';
   /** A further presence condition the feature alone does not capture, in words. */
   readonly condition?: string;
   /** Field-level access where it differs from the register's (PMCR_EL0.N is RO, P and C are WO). */

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: MIT
+import { lookupRegister } from '../arch/catalogue.js';
+import { cpuFeatures, parseCpu } from '../arch/cpus.js';
+import { type DecodeContext, type DecodedValue, decodeValue } from '../arch/decode.js';
+import { parseValue } from '../arch/fields.js';
+import type { Command } from './command.js';
+import { expectPositionals, parseCommandArgs } from './command.js';
+import { bitsText, hex, table } from './format.js';
+import { ok } from './io.js';
+
+/** The decoded value as JSON: hex strings for values, problems as lines. */
+export function decodedJson(d: DecodedValue): object {
+  return {
+    register: d.reg.name,
+    value: hex(d.value),
+    section: d.reg.def.section,
+    fields: d.fields.map((f) => ({
+      name: f.field.name,
+      bits: f.field.bits,
+      value: hex(f.value),
+      ...(f.meaning === undefined ? {} : { meaning: f.meaning }),
+      description: f.field.description,
+      ...(f.field.feature === undefined ? {} : { feature: f.field.feature }),
+      implemented: f.implemented,
+    })),
+    problems: d.problems,
+  };
+}
+
+/** The decoded value as text: a line per field, then the problems. */
+export function decodedText(d: DecodedValue, cpuName?: string): string {
+  const head = `${d.reg.name} = ${hex(d.value, 16)}  (Arm ARM ${d.reg.def.section}${cpuName ? `, on ${cpuName}` : ''})`;
+  const rows: string[][] = [['bits', 'field', 'value', 'meaning']];
+  const absent: string[] = [];
+  for (const f of d.fields) {
+    // Fields the CPU does not implement, holding their architected value, are summarised in one line.
+    const flagged = d.problems.some((p) => p.startsWith(`${d.reg.name}.${f.field.name} `));
+    if (!f.implemented && !flagged) {
+      absent.push(f.field.name);
+      continue;
+    }
+    const note = f.implemented ? '' : ` [not implemented: ${f.field.feature}]`;
+    rows.push([
+      bitsText(f.field.bits),
+      f.field.name,
+      hex(f.value),
+      (f.meaning ?? f.field.description) + note,
+    ]);
+  }
+  const out = [head, table(rows)];
+  if (absent.length > 0)
+    out.push(`not implemented on ${cpuName} (reserved, as they should be): ${absent.join(', ')}`);
+  if (d.problems.length > 0) out.push('', 'problems:', ...d.problems.map((p) => `  - ${p}`));
+  return out.join('\n');
+}
+
+export const decodeCommand: Command = {
+  name: 'decode',
+  summary: 'explain a register value field by field',
+  help: `Usage: pmup decode REG VALUE [--cpu CPU] [--json]
+
+Prints every field of REG in VALUE (hex 0x..., binary 0b... or decimal) with its bits, value
+and meaning, and lists problems: set RES0 bits, fields the CPU does not implement (with --cpu),
+reserved values, and values whose behaviour is CONSTRAINED UNPREDICTABLE (MDCR_EL2.HPMN > N, or
+HPMN = 0 without FEAT_HPMN0). CPU is a catalogue name (pmup cpus) or inline JSON such as
+'{"pmuVer":"PMUv3p5","n":6,"features":["FEAT_FGT"]}'.
+
+Examples:
+  pmup decode MDCR_EL2 0x4e0
+  pmup decode PMCR_EL0 0x41013001 --cpu neoverse-n1
+  pmup decode MDCR_EL2 0x20086 --cpu neoverse-n2 --json`,
+  run(argv) {
+    const { values, positionals } = parseCommandArgs('decode', argv, {
+      cpu: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    expectPositionals('decode', positionals, 2);
+    const ref = lookupRegister(positionals[0]!);
+    const value = parseValue(positionals[1]!, `${ref.name} value`);
+    let ctx: DecodeContext | undefined;
+    if (values.cpu !== undefined) {
+      const cpu = parseCpu(values.cpu);
+      ctx = { cpu, features: cpuFeatures(cpu) };
+    }
+    const d = decodeValue(ref, value, ctx);
+    return ok(values.json ? JSON.stringify(decodedJson(d), null, 2) : decodedText(d, ctx?.cpu.name));
+  },
+};
