@@ -137,6 +137,7 @@ const SCR_NS = bits('SCR_EL3', 'NS');
 const SCR_RW = bits('SCR_EL3', 'RW');
 const SCR_FGTEN = bits('SCR_EL3', 'FGTEn');
 const SCR_FGTEN2 = bits('SCR_EL3', 'FGTEn2');
+const MDCR_EL3_ENPM2 = bits('MDCR_EL3', 'EnPM2');
 
 /** The PE configuration for a CPU. */
 export function peConfig(cpu: CpuDef): PeConfig {
@@ -144,9 +145,9 @@ export function peConfig(cpu: CpuDef): PeConfig {
 }
 
 /**
- * A fresh PE state: every register 0, except SCR_EL3 which, when EL3 is implemented, selects
+ * A fresh PE state: every register 0, except, when EL3 is implemented, SCR_EL3, which selects
  * Non-secure state with AArch64 EL2 and enables the fine-grained traps (NS, RW, FGTEn, FGTEn2),
- * as DESIGN.md fixes. `regs` then overrides any stored register, counter or filter by name
+ * as DESIGN.md fixes, and MDCR_EL3.EnPM2 = 1 (EL3 lets lower ELs reach the FEAT_PMUv3p9 registers). `regs` then overrides any stored register, counter or filter by name
  * (`PMEVCNTR3_EL0`, `PMCCFILTR_EL0`, `PMCNTENCLR_EL0` for the enable bitmap, ...).
  */
 export function makePeState(cpu: CpuDef, regs: Readonly<Record<string, bigint>> = {}): PeState {
@@ -154,6 +155,8 @@ export function makePeState(cpu: CpuDef, regs: Readonly<Record<string, bigint>> 
   const stored = Object.fromEntries(STORED_REGS.map((r) => [r, 0n])) as Record<StoredReg, bigint>;
   if (config.features.has('FEAT_EL3')) {
     stored.SCR_EL3 = SCR_NS.mask | SCR_RW.mask | SCR_FGTEN.mask | SCR_FGTEN2.mask;
+    // EL3 firmware that does not get in the way: PMICNTR/PMICFILTR/PMUACR not trapped to EL3.
+    stored.MDCR_EL3 = MDCR_EL3_ENPM2.mask;
   }
   const cnt: bigint[] = new Array(33).fill(0n);
   const typer: bigint[] = new Array(33).fill(0n);
