@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+import type { Readable, Writable } from 'node:stream';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { InputError } from '../arch/errors.js';
 import type { CommandResult } from './io.js';
@@ -11,6 +12,11 @@ export interface Command {
   /** The full `--help` text. */
   readonly help: string;
   run(argv: readonly string[]): CommandResult;
+  /** For commands that stream (batch): reads stdin, writes stdout as it goes, returns the exit status. */
+  stream?(
+    argv: readonly string[],
+    io: { readonly stdin: Readable; readonly stdout: Writable },
+  ): Promise<number>;
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;

@@ -6,7 +6,10 @@
  * @module
  */
 
+import type { Readable, Writable } from 'node:stream';
 import { didYouMean, InputError } from '../arch/errors.js';
+import { accessCommand } from './access.js';
+import { batchCommand } from './batch.js';
 import type { Command } from './command.js';
 import { cpusCommand } from './cpus.js';
 import { decodeCommand } from './decode.js';
@@ -17,13 +20,16 @@ import { insnCommand } from './insn.js';
 import type { CommandResult } from './io.js';
 import { regsCommand } from './regs.js';
 
-const COMMANDS: readonly Command[] = [
+/** Every subcommand, in the order of the help text. */
+export const COMMANDS: readonly Command[] = [
   demoCommand,
   regsCommand,
   cpusCommand,
   decodeCommand,
   encodeCommand,
   insnCommand,
+  accessCommand,
+  batchCommand,
 ];
 
 const USAGE = `pmup: an executable model of Arm PMU counter partitioning (MDCR_EL2.HPMN)
@@ -62,5 +68,32 @@ export function runPmup(argv: readonly string[]): CommandResult & { readonly std
     if (e instanceof InputError) return { stdout: '', stderr: `pmup: ${e.message}\n`, status: 2 };
     const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
     return { stdout: '', stderr: `pmup: internal error: ${msg}\n`, status: 70 };
+  }
+}
+
+/** The one-line message and status for an error thrown by a command. */
+export function errorResult(e: unknown): { readonly stderr: string; readonly status: number } {
+  if (e instanceof InputError) return { stderr: `pmup: ${e.message}\n`, status: 2 };
+  const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
+  return { stderr: `pmup: internal error: ${msg}\n`, status: 70 };
+}
+
+/**
+ * Runs a streaming command (batch) if `argv` names one without --help; undefined otherwise.
+ * Output goes to `io.stdout` as it is produced; errors before any output give one line and 2.
+ */
+export async function runPmupStreaming(
+  argv: readonly string[],
+  io: { readonly stdin: Readable; readonly stdout: Writable; readonly stderr: Writable },
+): Promise<number | undefined> {
+  const [name, ...rest] = argv;
+  const command = COMMANDS.find((c) => c.name === name);
+  if (command?.stream === undefined || rest.includes('--help') || rest.includes('-h')) return undefined;
+  try {
+    return await command.stream(rest, io);
+  } catch (e) {
+    const r = errorResult(e);
+    io.stderr.write(r.stderr);
+    return r.status;
   }
 }

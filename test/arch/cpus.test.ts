@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CPUS, cpuFeatures, lookupCpu, parseCpu, parseInlineCpu } from '../../src/arch/cpus.js';
 import { InputError } from '../../src/arch/errors.js';
-import { FEATURES, PMU_VERSIONS, type PmuVersion } from '../../src/arch/features.js';
+import {
+  ARCH_VERSIONS,
+  archVersions,
+  FEATURES,
+  PMU_VERSIONS,
+  type PmuVersion,
+  pmuVersionFeature,
+} from '../../src/arch/features.js';
 
 /**
  * Expected N (PMCR_EL0.N) and PMU version (ID_AA64DFR0_EL1.PMUVer) per core, written down from the
@@ -13,6 +20,8 @@ import { FEATURES, PMU_VERSIONS, type PmuVersion } from '../../src/arch/features
 const EXPECTED: readonly [name: string, n: number, pmuVer: PmuVersion][] = [
   // QEMU v7.2.0 aarch64_max_initfn: cortex-a57 PMCR 0x41013000 (N=6) + PMUVER 6 (FEAT_PMUv3p5)
   ['qemu-max', 6, 'PMUv3p5'],
+  // QEMU master target/arm/tcg/cpu64.c aarch64_max_tcg_initfn: PMUVER 6, on cortex-a57 PMCR 0x41013000 (N=6)
+  ['qemu-max-8-2', 6, 'PMUv3p5'],
   // A53 TRM DDI 0500D 12.4.1 PMCR_EL0 N 0b00110; ID_AA64DFR0_EL1 0x10305106 PMUVer 0x1 (AMD UG1087)
   ['cortex-a53', 6, 'PMUv3'],
   // QEMU cortex-a57 PMCR 0x41013000, ID_AA64DFR0 0x10305106 (A57 TRM DDI 0488 PMCR page not read)
@@ -37,7 +46,66 @@ const EXPECTED: readonly [name: string, n: number, pmuVer: PmuVersion][] = [
   ['neoverse-n2', 6, 'PMUv3p5'],
   // libpfm4 arm_v2 num_cntrs 6, gator 6; PMUv3p5 not confirmed (Armv9.0 sibling N2)
   ['neoverse-v2', 6, 'PMUv3p5'],
+  // not confirmed: gator events-Cortex-X4.xml counter_set 6; PMUv3p7 = least Armv9.2 allows (A2.3.3, A2.2.8)
+  ['cortex-x4', 6, 'PMUv3p7'],
+  // not confirmed: gator events-Cortex-A720.xml counter_set 6; PMUv3p7 as for cortex-x4
+  ['cortex-a720', 6, 'PMUv3p7'],
+  // not confirmed: gator events-Cortex-X925.xml counter_set 6; PMUv3p7 as for cortex-x4
+  ['cortex-x925', 6, 'PMUv3p7'],
+  // not confirmed: gator events-Cortex-A725.xml counter_set 6; PMUv3p7 as for cortex-x4
+  ['cortex-a725', 6, 'PMUv3p7'],
+  // not confirmed: gator events-Neoverse-N3.xml counter_set 6; PMUv3p7 as for cortex-x4
+  ['neoverse-n3', 6, 'PMUv3p7'],
+  // not confirmed: gator events-Neoverse-V3.xml counter_set 6, libpfm4 arm_v3 '6 counters'; PMUv3p7 as above
+  ['neoverse-v3', 6, 'PMUv3p7'],
 ];
+
+/**
+ * Architecture version per core: ARM-software/data pmu/<core>.json 'architecture' (armv8-a, armv8.2-a,
+ * armv8.4-a, armv9-a, armv9.2-a) where it lists the core, else LLVM AArch64Processors.td HasV<x>aOps;
+ * the QEMU max CPUs claim none (Armv8.0-A with an explicit feature list).
+ */
+const ARCH: Readonly<Record<string, string>> = {
+  'qemu-max': 'Armv8.0-A',
+  'qemu-max-8-2': 'Armv8.0-A',
+  'cortex-a53': 'Armv8.0-A', // data: armv8-a
+  'cortex-a57': 'Armv8.0-A', // data: armv8-a
+  'cortex-a72': 'Armv8.0-A', // data: armv8-a
+  'cortex-a76': 'Armv8.2-A', // LLVM A76: HasV8_2aOps (data says armv8-a)
+  'cortex-a78': 'Armv8.2-A', // data: armv8.2-a
+  'cortex-a510': 'Armv9.0-A', // data: armv9-a
+  'cortex-a710': 'Armv9.0-A', // data: armv9-a
+  'cortex-x2': 'Armv9.0-A', // data: armv9-a
+  'neoverse-n1': 'Armv8.2-A', // data: armv8.2-a
+  'neoverse-v1': 'Armv8.4-A', // data: armv8.4-a
+  'neoverse-n2': 'Armv9.0-A', // data: armv9-a
+  'neoverse-v2': 'Armv9.0-A', // data: armv9-a
+  'cortex-x4': 'Armv9.2-A', // data: armv9.2-a
+  'cortex-a720': 'Armv9.2-A', // data: armv9.2-a
+  'cortex-x925': 'Armv9.2-A', // LLVM X925: HasV9_2aOps
+  'cortex-a725': 'Armv9.2-A', // LLVM A725: HasV9_2aOps
+  'neoverse-n3': 'Armv9.2-A', // data: armv9.2-a
+  'neoverse-v3': 'Armv9.2-A', // data: armv9.2-a
+};
+
+/**
+ * FEAT_FGT / FEAT_HPMN0 per core, from the sources: ID_AA64MMFR0_EL1.FGT and ID_AA64DFR0_EL1.HPMN0
+ * where an ID value was read (QEMU models), else what the architecture version forces (Arm ARM A2.2.7:
+ * FEAT_FGT from Armv8.6 with AArch64 EL2 or EL3, FEAT_HPMN0 from Armv8.8 with PMUv3 and EL2); no
+ * Armv9.2 core's TRM was read, so none is known to have FEAT_HPMN0.
+ */
+const PARTITIONING: Readonly<Record<string, [fgt: boolean, hpmn0: boolean]>> = {
+  'qemu-max': [false, false], // QEMU 7.2: FGT came in 8.0, HPMN0 in 8.2
+  'qemu-max-8-2': [true, true], // QEMU master: ID_AA64MMFR0.FGT = 1, ID_AA64DFR0.HPMN0 = 1
+  'cortex-a710': [false, false], // QEMU: ID_AA64MMFR0 0x0000022200101122 (FGT 0), DFR0 HPMN0 0
+  'neoverse-n2': [false, false], // QEMU: ID_AA64MMFR0 0x0000022200101125 (FGT 0), DFR0 HPMN0 0
+  'cortex-x4': [true, false], // Armv9.2 (Armv8.7 compliant): FGT; HPMN0 not confirmed
+  'cortex-a720': [true, false],
+  'cortex-x925': [true, false],
+  'cortex-a725': [true, false],
+  'neoverse-n3': [true, false],
+  'neoverse-v3': [true, false],
+};
 
 function inputError(message: RegExp): (e: unknown) => boolean {
   return (e) => {
@@ -84,19 +152,55 @@ describe('CPUS catalogue', () => {
     assert.equal(lookupCpu('cortex-a53').pmcrImpdef, 0x41030000n);
     // A76 TRM 100798_0300_00_en D5.4: IMP 0x41, IDCODE 0x0B
     assert.equal(lookupCpu('cortex-a76').pmcrImpdef, 0x410b0000n);
+    // QEMU cortex-a57 reset_pmcr_el0 0x41013000, which -cpu max starts from
+    assert.equal(lookupCpu('qemu-max-8-2').pmcrImpdef, 0x41010000n);
     // QEMU neoverse-n1 citing the N1 TRM: 0x410c3000
     assert.equal(lookupCpu('neoverse-n1').pmcrImpdef, 0x410c0000n);
     // cortex-a78: IDCODE not confirmed, so none is given
     assert.equal(lookupCpu('cortex-a78').pmcrImpdef, undefined);
   });
 
-  test('partitioning features: EL2 everywhere, no FGT or HPMN0 on these cores, VHE from Armv8.1', () => {
+  test('every arch is an ARCH_VERSIONS name, as the sources give it', () => {
+    const known = new Set<string>(ARCH_VERSIONS.map((v) => v.name));
+    for (const cpu of CPUS) {
+      assert.ok(known.has(cpu.arch), `${cpu.name}: ${cpu.arch}`);
+      assert.equal(cpu.arch, ARCH[cpu.name], cpu.name);
+    }
+  });
+
+  test('partitioning features: EL2 everywhere, FGT and HPMN0 as the sources give them', () => {
     for (const cpu of CPUS) {
       const f = cpuFeatures(cpu);
       assert.ok(f.has('FEAT_EL2'), `${cpu.name}: FEAT_EL2`);
-      assert.ok(!f.has('FEAT_FGT'), `${cpu.name}: FEAT_FGT`);
-      assert.ok(!f.has('FEAT_HPMN0'), `${cpu.name}: FEAT_HPMN0`);
-      assert.equal(f.has('FEAT_VHE'), !cpu.arch.startsWith('Armv8.0'), `${cpu.name}: FEAT_VHE`);
+      const [fgt, hpmn0] = PARTITIONING[cpu.name] ?? [false, false];
+      assert.equal(f.has('FEAT_FGT'), fgt, `${cpu.name}: FEAT_FGT`);
+      assert.equal(f.has('FEAT_HPMN0'), hpmn0, `${cpu.name}: FEAT_HPMN0`);
+    }
+  });
+
+  test('FEAT_VHE on every core from Armv8.1 (A2.2.2, all have AArch64 EL2) and on the QEMU max CPUs', () => {
+    for (const cpu of CPUS) {
+      const want = cpu.arch !== 'Armv8.0-A' || cpu.name.startsWith('qemu-max');
+      assert.equal(cpuFeatures(cpu).has('FEAT_VHE'), want, `${cpu.name}: FEAT_VHE`);
+    }
+  });
+
+  test('the PMU version is not contradicted by what the architecture version makes mandatory', () => {
+    // E.g. A2.2.5: "In an Armv8.4 implementation, if FEAT_PMUv3 is implemented, FEAT_PMUv3p4 is implemented."
+    for (const cpu of CPUS) {
+      const f = cpuFeatures(cpu);
+      const newest = PMU_VERSIONS.filter((v) => f.has(pmuVersionFeature(v))).at(-1);
+      assert.equal(newest, cpu.pmuVer, `${cpu.name}: ${cpu.arch} forces ${newest}, entry says ${cpu.pmuVer}`);
+    }
+  });
+
+  test('no core has a feature its architecture version prohibits (Armv9: DoubleLock, AArch32 EL1, ETMv4)', () => {
+    for (const cpu of CPUS) {
+      if (cpu.arch === 'unspecified') continue;
+      const f = cpuFeatures(cpu);
+      for (const p of archVersions(cpu.arch).flatMap((v) => v.prohibited)) {
+        assert.ok(!f.has(p), `${cpu.name}: ${p}`);
+      }
     }
   });
 });
@@ -123,6 +227,34 @@ describe('cpuFeatures()', () => {
     assert.ok(f.has('FEAT_PMUv3p4') && f.has('FEAT_PMUv3p1') && f.has('FEAT_PMUv3'));
   });
 
+  test('an Armv8.4 core gets what Armv8.2..8.4 make mandatory (A2.2.3, A2.2.4, A2.2.5)', () => {
+    const f = cpuFeatures(lookupCpu('neoverse-v1'));
+    for (const name of ['FEAT_LOR', 'FEAT_RAS', 'FEAT_PAuth', 'FEAT_RASv1p1', 'FEAT_S2FWB'] as const) {
+      assert.ok(f.has(name), name);
+    }
+    assert.ok(!f.has('FEAT_PMUv3p5') && !f.has('FEAT_FGT'));
+  });
+
+  test('an Armv9.2 core gets FEAT_FGT, FEAT_HCX, FEAT_PMUv3p7 and AArch64 EL2 (A2.3.3, A2.2.7, A2.2.8)', () => {
+    const f = cpuFeatures(lookupCpu('cortex-x4'));
+    for (const name of ['FEAT_FGT', 'FEAT_HCX', 'FEAT_PMUv3p7', 'FEAT_AA64EL2', 'FEAT_SPEv1p2'] as const) {
+      assert.ok(f.has(name), name);
+    }
+    assert.ok(!f.has('FEAT_FGT2') && !f.has('FEAT_PMUv3p8'));
+  });
+
+  test('Neoverse V3: FEAT_RME brings AArch64 EL2 and EL3 (A2.3.3), FEAT_ETE brings FEAT_TRBE (A2.3.1)', () => {
+    const f = cpuFeatures(lookupCpu('neoverse-v3'));
+    for (const name of ['FEAT_AA64EL2', 'FEAT_AA64EL3', 'FEAT_EL2', 'FEAT_TRBE', 'FEAT_TRF'] as const) {
+      assert.ok(f.has(name), name);
+    }
+  });
+
+  test('an inline CPU has no architecture version, so nothing is added for one', () => {
+    const f = cpuFeatures(parseInlineCpu({ pmuVer: 'PMUv3p7', n: 6, features: ['FEAT_EL2'] }));
+    assert.ok(!f.has('FEAT_FGT') && !f.has('FEAT_LOR'));
+  });
+
   test('an inline FEAT_HPMN0 brings FEAT_PMUv3, FEAT_FGT2 brings FEAT_FGT', () => {
     const f = cpuFeatures(parseInlineCpu({ pmuVer: 'PMUv3', n: 4, features: ['FEAT_HPMN0', 'FEAT_FGT2'] }));
     for (const name of ['FEAT_PMUv3', 'FEAT_HPMN0', 'FEAT_FGT', 'FEAT_FGT2'] as const)
@@ -139,8 +271,8 @@ describe('lookupCpu()', () => {
 
   test('an unknown name is an InputError with a suggestion', () => {
     assert.throws(
-      () => lookupCpu('neoverse-n3'),
-      inputError(/^Unknown CPU "neoverse-n3" \(did you mean .*neoverse-n[12]/),
+      () => lookupCpu('neoverse-n4'),
+      inputError(/^Unknown CPU "neoverse-n4" \(did you mean .*neoverse-n[123]/),
     );
     assert.throws(() => lookupCpu('cortex-a75'), inputError(/did you mean .*cortex-a7[268]/));
   });

@@ -2,57 +2,173 @@
 /**
  * Counting: whether a counter counts (CountPMUEvents), incrementing counters by batches of event
  * occurrences with 32/64-bit overflow, CHAIN and freeze-on-overflow, PMSWINC and PMZR/PMCR.P/C
- * resets (Arm ARM DDI0487 M.a.a J1.1 aarch64/debug, J1.3 shared/debug/pmu).
+ * resets, and the overflow interrupt request (Arm ARM DDI0487 M.a.a J1.1 aarch64/debug, J1.3
+ * shared/debug/pmu).
  *
- * INTERFACE ONLY for now: the lead engineer fixed these signatures so access.ts can be written
- * in parallel; the implementation is being written.
+ * The pieces live next to this file: filter.ts (CountPMUEvents()), overflow.ts (the overflow
+ * condition, freeze and PMUIRQ), increment.ts (one cycle at a time, as the ASL), batch.ts (many
+ * occurrences at once).
  *
  * @module
  */
 
-import type { Choices, Constrained } from '../unpredictable.js';
-import type { El, PeState } from './state.js';
+import { InputError } from '../errors.js';
+import type { Choices, Constrained, RuleName } from '../unpredictable.js';
+import { countEventBatch } from './batch.js';
+import { PMU_EVENT_SW_INCR } from './events.js';
+import { pmuCycleEventCounters, pmuEventFor } from './increment.js';
+import { checkPMUOverflowCondition, pmuInterruptEnabled } from './overflow.js';
+import { getNumEventCountersAccessible, getPMUWriteMask } from './ranges.js';
+import {
+  bits,
+  CYCLE_COUNTER_ID,
+  type El,
+  INSTRUCTION_COUNTER_ID,
+  isFeatureImplemented,
+  isSet,
+  type PeState,
+} from './state.js';
 
-/** CountPMUEvents(idx): whether counter idx (0..32) counts an event occurring at `el` now. */
-export function countPMUEvents(_pe: PeState, _idx: number, _el: El, _hpmn: number): boolean {
-  throw new Error('internal: countPMUEvents not implemented yet');
-}
+export { countPMUEvents } from './filter.js';
+export { checkPMUOverflowCondition, shouldPMUFreeze } from './overflow.js';
+
+const PMUSERENR_UEN = bits('PMUSERENR_EL0', 'UEN');
+const PMUSERENR_SW = bits('PMUSERENR_EL0', 'SW');
+
+const MAX_OCCURRENCES = 1n << 64n;
 
 /**
  * `events` (architectural event number -> occurrences, each >= 0, up to 2^64) happen at `el`.
  * Returns the new state, exactly as that many single occurrences would leave it, or the
- * CONSTRAINED UNPREDICTABLE case met (COUNT_CHAIN) when `choices` does not resolve it.
+ * CONSTRAINED UNPREDICTABLE case met (COUNT_CHAIN) when `choices` does not resolve it; then no
+ * event is counted.
+ *
+ * Order: the events are taken in ascending event number, and each event's occurrences one after
+ * the other. (The order matters only where freeze-on-overflow stops a range part way.)
+ *
+ * One occurrence of CPU_CYCLES (0x11) is one PE cycle, AArch64.PMUCycle() (J1.1.1.48): the event
+ * counters set to count CPU_CYCLES, then the cycle counter PMCCNTR_EL0 (with the PMCR_EL0.D
+ * divider). One occurrence of any other event is PMUEvent() (J1.3.1.112), which for INST_RETIRED
+ * (0x08) also counts on PMICNTR_EL0, followed by the event-counter update of AArch64.PMUCycle().
+ * SW_INCR (0x00) and CHAIN (0x1E) do not happen on their own: PMSWINC_EL0 writes
+ * (pmuSwIncrement()) and even-counter overflows generate them; occurrences given for them count
+ * nothing. Costs O(counters) per event, whatever the number of occurrences.
+ *
+ * Freeze-on-overflow (PMCR_EL0.FZO, MDCR_EL2.HPMFZO) follows the ASL's order within an
+ * occurrence: PMICNTR_EL0, then event counters 0..N-1, then PMCCNTR_EL0, each asking
+ * CountPMUEvents() when its turn comes. So the overflowing counter counts the occurrence and a
+ * counter of the same range updated after it in that occurrence does not, CHAIN from the
+ * overflowing even counter included. The Arm ARM leaves both CONSTRAINED UNPREDICTABLE (D13.5.2.1:
+ * events "at or about the same time" as the overflow; ITLHSZ: whether CHAIN observes it); we
+ * take the ASL's behaviour, which is one of the permitted ones.
+ *
+ * @throws InputError for an event number outside 0..0xFFFF or a count outside 0..2^64.
  */
 export function countEvents(
-  _pe: PeState,
-  _events: ReadonlyMap<number, bigint>,
-  _el: El,
-  _hpmn: number,
-  _choices: Choices,
+  pe: PeState,
+  events: ReadonlyMap<number, bigint>,
+  el: El,
+  hpmn: number,
+  choices: Choices,
 ): Constrained<PeState> {
-  throw new Error('internal: countEvents not implemented yet');
-}
-
-/** PMUSwIncrement(value): a write of `value` to PMSWINC_EL0 at `el` (J1.3 PMUSwIncrement()). */
-export function pmuSwIncrement(
-  _pe: PeState,
-  _value: bigint,
-  _el: El,
-  _hpmn: number,
-  _choices: Choices,
-): Constrained<PeState> {
-  throw new Error('internal: pmuSwIncrement not implemented yet');
-}
-
-/** ZeroPMUCounters(val): zero the counters set in `val` AND GetPMUWriteMask(TRUE) (J1.3). */
-export function zeroPMUCounters(_pe: PeState, _val: bigint, _el: El, _hpmn: number): PeState {
-  throw new Error('internal: zeroPMUCounters not implemented yet');
+  const order = [...events.keys()].sort((a, b) => a - b);
+  let next = pe;
+  let via: RuleName | undefined;
+  for (const event of order) {
+    const k = events.get(event)!;
+    if (!Number.isInteger(event) || event < 0 || event > 0xffff) {
+      throw new InputError(`Cannot count event ${event}: event numbers are 16 bits, 0..0xffff`);
+    }
+    if (k < 0n || k > MAX_OCCURRENCES) {
+      throw new InputError(`Cannot count ${k} occurrences of event 0x${event.toString(16)}: must be 0..2^64`);
+    }
+    const r = countEventBatch(next, event, k, el, hpmn, choices);
+    if (r.kind === 'unpredictable') return r;
+    next = r.value.pe;
+    via = r.value.via ?? via;
+  }
+  return via === undefined ? { kind: 'value', value: next } : { kind: 'value', value: next, via };
 }
 
 /**
- * CheckForPMUOverflow() for the interrupt: whether PMUIRQ is asserted (J1.3
- * CheckPMUOverflowCondition(PMUOverflowCondition_IRQ, TRUE, TRUE, TRUE) and PMUInterruptEnabled()).
+ * PMUSwIncrement(value): a write of `value` to PMSWINC_EL0 at `el` (J1.3.1.114). SW_INCR is
+ * generated for each counter whose bit is set, among the counters accessible at `el`
+ * (GetNumEventCountersAccessible(): below HPMN at EL1 and EL0) and, at EL0 with PMUSERENR_EL0.UEN
+ * 1 and SW 0 (FEAT_PMUv3p9), those PMUACR_EL1 allows. A counter set to count SW_INCR counts it at
+ * the end of the cycle, if it counts at all (AArch64.PMUCycle(), CountPMUEvents()).
  */
-export function pmuIrq(_pe: PeState, _hpmn: number): boolean {
-  throw new Error('internal: pmuIrq not implemented yet');
+export function pmuSwIncrement(
+  pe: PeState,
+  value: bigint,
+  el: El,
+  hpmn: number,
+  choices: Choices,
+): Constrained<PeState> {
+  let mask = 0n;
+  const counters = getNumEventCountersAccessible(pe, el, hpmn);
+  if (counters > 0) mask = (1n << BigInt(counters)) - 1n;
+  const userenr = pe.regs.PMUSERENR_EL0;
+  if (
+    isFeatureImplemented(pe, 'FEAT_PMUv3p9') &&
+    el === 0 &&
+    isSet(userenr, PMUSERENR_UEN) &&
+    !isSet(userenr, PMUSERENR_SW)
+  ) {
+    mask &= pe.regs.PMUACR_EL1 & ((1n << 31n) - 1n);
+  }
+  const swIncr = value & mask;
+  const acc: number[] = new Array(pe.config.n).fill(0);
+  for (let idx = 0; idx <= 30 && idx < pe.config.n; idx++) {
+    if (((swIncr >> BigInt(idx)) & 1n) === 1n) pmuEventFor(pe, PMU_EVENT_SW_INCR, 1, idx, acc);
+  }
+  const r = pmuCycleEventCounters(pe, acc, el, hpmn, choices);
+  if (r.kind === 'unpredictable') return r;
+  return r.value.via === undefined
+    ? { kind: 'value', value: r.value.pe }
+    : { kind: 'value', value: r.value.pe, via: r.value.via };
+}
+
+/**
+ * ZeroPMUCounters(val): zero the counters set in `val` AND GetPMUWriteMask(TRUE), as a write of
+ * `val` to PMZR_EL0 at `el` does (J1.3.1.120). Without FEAT_PMUv3p5 an event counter's bits
+ * [31:0] are zeroed. Overflow flags are unchanged.
+ */
+export function zeroPMUCounters(pe: PeState, val: bigint, el: El, hpmn: number): PeState {
+  const maskedVal = val & getPMUWriteMask(pe, el, hpmn, true);
+  if (maskedVal === 0n) return pe;
+  const cnt = pe.cnt.slice();
+  for (let idx = 0; idx <= INSTRUCTION_COUNTER_ID; idx++) {
+    if (((maskedVal >> BigInt(idx)) & 1n) === 0n) continue;
+    if (idx === INSTRUCTION_COUNTER_ID || idx === CYCLE_COUNTER_ID) cnt[idx] = 0n;
+    else if (isFeatureImplemented(pe, 'FEAT_PMUv3p5')) cnt[idx] = 0n;
+    else cnt[idx] = cnt[idx]! & ~((1n << 32n) - 1n);
+  }
+  return { ...pe, cnt };
+}
+
+/**
+ * ClearEventCounters(): a write of PMCR_EL0.P = 1 at `el`, ZeroPMUCounters(Zeros(33):Ones(31))
+ * (J1.3.1.92). Through GetPMUWriteMask() it zeroes only the counters below HPMN at EL1 and EL0,
+ * and every event counter at EL2 (D24.5.8 PMCR_EL0.P).
+ */
+export function clearEventCounters(pe: PeState, el: El, hpmn: number): PeState {
+  return zeroPMUCounters(pe, (1n << 31n) - 1n, el, hpmn);
+}
+
+/**
+ * ZeroCycleCounter(): a write of PMCR_EL0.C = 1 at `el`, ZeroPMUCounters() of bit 31 only
+ * (J1.3.1.119). The PMCR_EL0.D divider is left as it is: the ASL does not reset it.
+ */
+export function zeroCycleCounter(pe: PeState, el: El, hpmn: number): PeState {
+  return zeroPMUCounters(pe, 1n << BigInt(CYCLE_COUNTER_ID), el, hpmn);
+}
+
+/**
+ * Whether PMUIRQ is asserted, as CheckForPMUOverflow() sets it (J1.3.1.90): PMUInterruptEnabled()
+ * (FEAT_EBEP) and CheckPMUOverflowCondition(PMUOverflowCondition_IRQ, TRUE, TRUE, TRUE), i.e.
+ * some counter has its PMOVSSET_EL0 and PMINTENSET_EL1 bits set and its range's global enable
+ * (PMCR_EL0.E, or MDCR_EL2.HPME for the second range) is 1 (D13.3.1).
+ */
+export function pmuIrq(pe: PeState, hpmn: number): boolean {
+  return pmuInterruptEnabled(pe) && checkPMUOverflowCondition(pe, 'IRQ', true, true, hpmn);
 }

@@ -69,6 +69,11 @@ export interface PeState {
   readonly cnt: readonly bigint[];
   /** Filters by index: PMEVTYPER<n>_EL0 (0..30), PMCCFILTR_EL0 (31), PMICFILTR_EL0 (32). */
   readonly typer: readonly bigint[];
+  /**
+   * Hidden state of the PMCR_EL0.D divider: the cycles PMCCNTR_EL0 has seen under D since it last
+   * counted, 0..63 (Arm ARM J1.3.1.102 HasElapsed64Cycles(), J1.1.1.46). Starts at 0.
+   */
+  readonly ccntPrescaler: number;
 }
 
 /** A bit field located by the catalogue, for fast reads and writes. */
@@ -139,9 +144,16 @@ const SCR_FGTEN = bits('SCR_EL3', 'FGTEn');
 const SCR_FGTEN2 = bits('SCR_EL3', 'FGTEn2');
 const MDCR_EL3_ENPM2 = bits('MDCR_EL3', 'EnPM2');
 
-/** The PE configuration for a CPU. */
+const CONFIGS = new WeakMap<CpuDef, PeConfig>();
+
+/** The PE configuration for a CPU (computed once per CpuDef object). */
 export function peConfig(cpu: CpuDef): PeConfig {
-  return { cpu, n: cpu.n, features: cpuFeatures(cpu), pmcrImpdef: cpu.pmcrImpdef ?? 0n };
+  let config = CONFIGS.get(cpu);
+  if (config === undefined) {
+    config = { cpu, n: cpu.n, features: cpuFeatures(cpu), pmcrImpdef: cpu.pmcrImpdef ?? 0n };
+    CONFIGS.set(cpu, config);
+  }
+  return config;
 }
 
 /**
@@ -169,7 +181,7 @@ export function makePeState(cpu: CpuDef, regs: Readonly<Record<string, bigint>> 
     else if (target.kind === 'cnt') cnt[target.idx] = value;
     else typer[target.idx] = value;
   }
-  return { config, regs: stored, cnt, typer };
+  return { config, regs: stored, cnt, typer, ccntPrescaler: 0 };
 }
 
 /** Where a register's value is held in a PeState. */

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Benchmarks (npm run bench). Figures are ratios against a baseline run in the same invocation,
+ * since the machines are shared and noisy.
+ *
+ * 1. `pmup batch` on N architecture requests (default 1,000,000, each up to 8 steps) against a
+ *    plain Node script that only parses and re-serialises the same lines. Target: ratio <= 3.
+ * 2. Counting k events for k = 1 and k = 2^40: the batch count must cost the same.
+ */
+import { spawnSync } from 'node:child_process';
+import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { lookupCpu } from '../src/arch/cpus.js';
+import { countEvents } from '../src/arch/pmu/count.js';
+import { makePeState } from '../src/arch/pmu/state.js';
+import { requestLine, rng } from './gen.js';
+
+const count = Number(process.env['BENCH_REQUESTS'] ?? 1_000_000);
+const dir = mkdtempSync(join(tmpdir(), 'pmup-bench-'));
+
+async function writeRequests(file: string): Promise<void> {
+  const out = createWriteStream(file);
+  const r = rng(12345);
+  let chunk: string[] = [];
+  for (let i = 0; i < count; i++) {
+    chunk.push(requestLine(r, i));
+    if (chunk.length === 10000) {
+      if (!out.write(`${chunk.join('\n')}\n`))
+        await new Promise<void>((res) => out.once('drain', () => res()));
+      chunk = [];
+    }
+  }
+  out.write(chunk.length ? `${chunk.join('\n')}\n` : '');
+  await new Promise<void>((res) => out.end(res));
+}
+
+function time(cmd: string, args: string[]): number {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'], maxBuffer: 1 << 30 });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}`);
+  return performance.now() - t0;
+}
+
+try {
+  const file = join(dir, 'requests.jsonl');
+  await writeRequests(file);
+  const baseline = join(dir, 'baseline.mjs');
+  writeFileSync(
+    baseline,
+    `import { createReadStream } from 'node:fs';
+let rest = '', out = [];
+for await (const chunk of createReadStream(process.argv[2], 'utf8')) {
+  const lines = (rest + chunk).split('\\n'); rest = lines.pop();
+  for (const l of lines) if (l) out.push(JSON.stringify(JSON.parse(l)));
+  if (out.length >= 1024) { process.stdout.write(out.join('\\n') + '\\n'); out = []; }
+}
+if (rest) out.push(JSON.stringify(JSON.parse(rest)));
+process.stdout.write(out.join('\\n') + '\\n');
+`,
+  );
+  const tBase = time(process.execPath, [baseline, file]);
+  const tPmup = time(process.execPath, ['dist/cli/main.js', 'batch', file]);
+  console.log(
+    `batch: ${count} requests; baseline parse+serialise ${tBase.toFixed(0)} ms; pmup batch ${tPmup.toFixed(0)} ms`,
+  );
+  console.log(`batch ratio (pmup / baseline): ${(tPmup / tBase).toFixed(2)} (target <= 3)`);
+
+  // Counting cost independent of k.
+  const pe = makePeState(lookupCpu('neoverse-n2'), {
+    MDCR_EL2: 0x84n,
+    PMCR_EL0: 0x1n,
+    PMCNTENSET_EL0: 0x8000003fn,
+    PMEVTYPER0_EL0: 0x8n,
+    PMEVTYPER1_EL0: 0x1en,
+    PMEVTYPER4_EL0: 0x8n,
+  });
+  const per = (k: bigint) => {
+    const events = new Map([[0x08, k]]);
+    const reps = 200_000;
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) countEvents(pe, events, 1, 4, {});
+    return (performance.now() - t0) / reps;
+  };
+  per(1n);
+  const t1 = per(1n);
+  const t40 = per(1n << 40n);
+  console.log(
+    `count: k = 1 ${(t1 * 1000).toFixed(2)} us; k = 2^40 ${(t40 * 1000).toFixed(2)} us; ratio ${(t40 / t1).toFixed(2)} (target ~1)`,
+  );
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

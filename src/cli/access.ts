@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+import { type AccessResult, accessSysreg } from '../arch/access.js';
+import { lookupRegister } from '../arch/catalogue.js';
+import { parseCpu } from '../arch/cpus.js';
+import { InputError } from '../arch/errors.js';
+import { parseValue } from '../arch/fields.js';
+import { type El, makePeState } from '../arch/pmu/state.js';
+import { type Choices, type RuleName, UNPREDICTABLE_RULES } from '../arch/unpredictable.js';
+import { outcomeJson } from '../protocol/arch.js';
+import type { Command } from './command.js';
+import { parseCommandArgs } from './command.js';
+import { hex } from './format.js';
+import { ok } from './io.js';
+
+function pairs(list: readonly string[] | undefined, what: string): [string, string][] {
+  return (list ?? []).map((p) => {
+    const eq = p.indexOf('=');
+    if (eq <= 0) throw new InputError(`${what}: expected NAME=VALUE, got ${JSON.stringify(p)}`);
+    return [p.slice(0, eq), p.slice(eq + 1)];
+  });
+}
+
+/** One line describing an access result. */
+export function describeAccess(r: AccessResult): string {
+  const o = r.outcome;
+  switch (o.kind) {
+    case 'ok':
+      return o.value === undefined ? 'ok' : `ok, value ${hex(o.value)}`;
+    case 'undefined':
+      return 'UNDEFINED';
+    case 'trap':
+      return `trap to EL${o.toEl}, EC ${hex(o.ec)}, ISS ${hex(o.iss)}`;
+    case 'unpredictable':
+      return `CONSTRAINED UNPREDICTABLE (${o.rule}); permitted: ${o.allowed.join(', ')}`;
+  }
+}
+
+export const accessCommand: Command = {
+  name: 'access',
+  summary: 'one MRS/MSR from EL0/EL1/EL2 through the model: outcome and the rule that decided it',
+  help: `Usage: pmup access --cpu CPU [--el 0|1|2] [--set REG=VALUE...] [--choose RULE=BEHAVIOUR...]
+                   (read REG | write REG VALUE) [--json]
+
+Runs one system-register access against a PE whose registers are 0 except those given with
+--set (a SET/CLR pair is one register: --set PMCNTENSET_EL0=0x3), and prints the outcome (ok
+with the value read, UNDEFINED, a trap with its target EL, EC and ISS, or CONSTRAINED
+UNPREDICTABLE with the permitted behaviours) and the rule that decided it. --el defaults to 1.
+
+Examples:
+  pmup access --cpu neoverse-n2 --el 1 --set MDCR_EL2=0x84 read PMEVCNTR5_EL0
+  pmup access --cpu neoverse-n2 --el 1 --set MDCR_EL2=0x4 read PMCR_EL0
+  pmup access --cpu '{"pmuVer":"PMUv3p5","n":6,"features":["FEAT_FGT"]}' --set MDCR_EL2=0x4 read PMEVCNTR4_EL0`,
+  run(argv) {
+    const { values, positionals } = parseCommandArgs('access', argv, {
+      cpu: { type: 'string' },
+      el: { type: 'string' },
+      set: { type: 'string', multiple: true },
+      choose: { type: 'string', multiple: true },
+      json: { type: 'boolean' },
+    });
+    if (values.cpu === undefined) throw new InputError('access: --cpu is required (see pmup cpus)');
+    const cpu = parseCpu(values.cpu);
+    const elText = values.el ?? '1';
+    if (!/^[012]$/.test(elText))
+      throw new InputError(`access: --el must be 0, 1 or 2, got ${JSON.stringify(elText)}`);
+    const el = Number(elText) as El;
+    const regs: Record<string, bigint> = {};
+    for (const [name, v] of pairs(values.set, '--set')) {
+      const ref = lookupRegister(name);
+      regs[ref.name] = parseValue(v, `--set ${ref.name}`);
+    }
+    const choices: Partial<Record<RuleName, string>> = {};
+    for (const [rule, b] of pairs(values.choose, '--choose')) {
+      if (!UNPREDICTABLE_RULES.some((r) => r.name === rule)) {
+        throw new InputError(
+          `--choose: unknown rule ${rule} (${UNPREDICTABLE_RULES.map((r) => r.name).join(', ')})`,
+        );
+      }
+      choices[rule as RuleName] = b;
+    }
+    const [dir, regName, valueText, ...extra] = positionals;
+    if ((dir !== 'read' && dir !== 'write') || regName === undefined || extra.length > 0) {
+      throw new InputError('access: expected "read REG" or "write REG VALUE" (see pmup access --help)');
+    }
+    if ((dir === 'read') !== (valueText === undefined)) {
+      throw new InputError(dir === 'read' ? 'access: read takes no VALUE' : 'access: write needs a VALUE');
+    }
+    const reg = lookupRegister(regName);
+    const pe = makePeState(cpu, regs);
+    const r = accessSysreg(
+      pe,
+      dir === 'read'
+        ? { el, dir, reg, rt: 0 }
+        : { el, dir, reg, value: parseValue(valueText ?? '', `${reg.name} value`), rt: 0 },
+      choices as Choices,
+    );
+    if (values.json) return ok(JSON.stringify({ ...outcomeJson(r.outcome, r.via), rule: r.rule }));
+    const lines = [`EL${el} ${dir} of ${reg.name} on ${cpu.name}: ${describeAccess(r)}`, `why: ${r.rule}`];
+    if (r.via !== undefined) lines.push(`(CONSTRAINED UNPREDICTABLE ${r.via}, resolved by --choose)`);
+    return ok(lines.join('\n'));
+  },
+};

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Mainline KVM arm64 without the partitioning series: the vPMU is emulated with host perf
+ * events, every guest PMU access traps (MDCR_EL2.TPM), and MDCR_EL2.HPMN is the host's own
+ * counter count, so the hardware has no second range while the guest runs.
+ *
+ * @module
+ */
+
+import type { Policy, PolicyInputs, PolicyResult } from '../policy.js';
+import { completeResult } from '../result.js';
+import {
+  fieldPrep,
+  MDCR_EL2_HPMN,
+  MDCR_EL2_TDA,
+  MDCR_EL2_TDE,
+  MDCR_EL2_TDOSA,
+  MDCR_EL2_TDRA,
+  MDCR_EL2_TPM,
+  MDCR_EL2_TPMCR,
+  MDCR_EL2_TPMS,
+  MDCR_EL2_TTRF,
+} from '../sysreg.js';
+import type { FgtValues } from '../traps.js';
+
+/**
+ * The tail that every version keeps after the PMU part of kvm_arm_setup_mdcr_el2(): TDE when
+ * userspace debugs the guest, TDA unless the guest owns the debug registers. (On VHE the value
+ * is then written to MDCR_EL2; preemption is re-enabled.)
+ *
+ * @see arch/arm64/kvm/debug.c kvm_arm_setup_mdcr_el2()
+ */
+export function kvmArmSetupMdcrEl2Tail(mdcrEl2: bigint, inputs: PolicyInputs): bigint {
+  let mdcr = mdcrEl2;
+  // Is the VM being debugged by userspace? Route software debug exceptions to EL2.
+  if (inputs.guestDebug) mdcr |= MDCR_EL2_TDE;
+  // Trap debug registers if the guest doesn't have ownership of them.
+  if (!inputs.guestOwnsDebug) mdcr |= MDCR_EL2_TDA;
+  return mdcr;
+}
+
+/**
+ * MDCR_EL2 for a vCPU: HPMN = this CPU's nr_event_counters (all counters in the first range),
+ * and traps of the PMU (TPM, TPMCR), SPE (TPMS), trace filter (TTRF), debug ROM (TDRA) and OS
+ * lock (TDOSA). Assigning the whole value also clears E2PB and E2TB.
+ *
+ * @see arch/arm64/kvm/debug.c kvm_arm_setup_mdcr_el2() (mainline, called from kvm_vcpu_load_debug())
+ */
+export function kvmArmSetupMdcrEl2(inputs: PolicyInputs): bigint {
+  let mdcr = fieldPrep(MDCR_EL2_HPMN, inputs.hostCounters);
+  mdcr |= MDCR_EL2_TPM | MDCR_EL2_TPMS | MDCR_EL2_TTRF | MDCR_EL2_TPMCR | MDCR_EL2_TDRA | MDCR_EL2_TDOSA;
+  return kvmArmSetupMdcrEl2Tail(mdcr, inputs);
+}
+
+/**
+ * The N of the guest's PMCR_EL0: the VM's nr_pmu_counters (a vCPU not in a nested context).
+ *
+ * @see arch/arm64/kvm/pmu-emul.c kvm_vcpu_read_pmcr()
+ */
+export function kvmVcpuReadPmcrN(inputs: PolicyInputs): number {
+  return inputs.nrPmuCounters;
+}
+
+/**
+ * KVM's starting value for the PMU bits of the four FGT registers (see PolicyResult): all 0, so
+ * no positive-polarity trap and every negative-polarity one. Mainline adds no PMU traps to it.
+ */
+export const NO_PMU_FGT: FgtValues = { hdfgrtr: 0n, hdfgwtr: 0n, hdfgrtr2: 0n, hdfgwtr2: 0n };
+
+export const MAINLINE: Policy = {
+  name: 'mainline',
+  summary: 'emulated vPMU: HPMN = host N, every PMU access traps (TPM, TPMCR)',
+  source:
+    'arch/arm64/kvm/debug.c kvm_arm_setup_mdcr_el2(), arch/arm64/kvm/pmu-emul.c kvm_vcpu_read_pmcr() (mainline, ~v6.18)',
+  evaluate(inputs: PolicyInputs): PolicyResult {
+    return completeResult(
+      inputs,
+      {
+        guestPmcrN: kvmVcpuReadPmcrN(inputs),
+        hpmn: inputs.hostCounters,
+        mdcrEl2: kvmArmSetupMdcrEl2(inputs),
+        fgt: NO_PMU_FGT,
+      },
+      { hpmnFunction: 'nr_event_counters', partitions: false },
+    );
+  },
+};
