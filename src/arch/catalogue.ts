@@ -44,6 +44,17 @@ export function allRegisterNames(): string[] {
  * the valid range when the instance number is out of range.
  */
 export function lookupRegister(name: string): RegisterRef {
+  const cached = LOOKUP_CACHE.get(name);
+  if (cached !== undefined) return cached;
+  const ref = lookupUncached(name);
+  // Names are few (the catalogue's, in a few spellings); the bound keeps odd input from growing it.
+  if (LOOKUP_CACHE.size < 4096) LOOKUP_CACHE.set(name, ref);
+  return ref;
+}
+
+const LOOKUP_CACHE = new Map<string, RegisterRef>();
+
+function lookupUncached(name: string): RegisterRef {
   const upper = name.trim().toUpperCase();
   const plain = BY_NAME.get(upper);
   if (plain !== undefined && plain.index === undefined) return { def: plain, name: plain.name };

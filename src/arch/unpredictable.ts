@@ -8,7 +8,14 @@
  */
 
 /** The names of the cases, after the ASL's Unpredictable_* identifiers where there is one. */
-export type RuleName = 'RES_HPMN' | 'PMUEVENTCOUNTER' | 'PMSELR_SEL' | 'COUNT_CHAIN' | 'RES_HPMN_READ';
+export type RuleName =
+  | 'RES_HPMN'
+  | 'PMUEVENTCOUNTER'
+  | 'PMSELR_SEL'
+  | 'COUNT_CHAIN'
+  | 'RES_HPMN_READ'
+  | 'FREEZE_OVERFLOW'
+  | 'NVNV1';
 
 /** One CONSTRAINED UNPREDICTABLE case. */
 export interface UnpredictableRule {
@@ -87,6 +94,39 @@ export const UNPREDICTABLE_RULES: readonly UnpredictableRule[] = [
     behaviours: [
       { name: 'chain', meaning: 'The CHAIN event is counted by the odd counter' },
       { name: 'no-chain', meaning: 'The CHAIN event is not counted' },
+    ],
+  },
+  {
+    name: 'FREEZE_OVERFLOW',
+    source:
+      'Arm ARM D13.5.2.1: with PMCR_EL0.FZO or MDCR_EL2.HPMFZO 1, "it is CONSTRAINED UNPREDICTABLE whether any event happening at or about the same time as the event that caused the overflow is counted"; ITLHSZ (CHAIN)',
+    when: 'A count step sets an overflow flag of a range whose freeze-on-overflow control (FZO, HPMFZO) is 1',
+    behaviours: [
+      {
+        name: 'sequential',
+        meaning:
+          'Counters are updated in the ASL order (PMICNTR, PMEVCNTR0..N-1, PMCCNTR): those before the overflowing counter in the same occurrence count it, those after it (and its CHAIN) do not',
+      },
+    ],
+  },
+  {
+    name: 'NVNV1',
+    asl: 'Unpredictable_NVNV1',
+    source: 'Arm ARM J1.3 EffectiveHCR_EL2_NVx(); D24.2 HCR_EL2.NV1',
+    when: 'An EL1 access to an EL2 register with FEAT_NV and HCR_EL2.{NV,NV1} = {0,1}',
+    behaviours: [
+      {
+        name: 'nvnv1-00',
+        meaning: 'Effective {NV,NV1} = {0,0} (Constraint_NVNV1_00): the access is UNDEFINED',
+      },
+      {
+        name: 'nvnv1-01',
+        meaning: 'Effective {NV,NV1} = {0,1} (Constraint_NVNV1_01): the access is UNDEFINED',
+      },
+      {
+        name: 'nvnv1-11',
+        meaning: 'Effective {NV,NV1} = {1,1} (Constraint_NVNV1_11): the access traps to EL2',
+      },
     ],
   },
 ];

@@ -23,7 +23,7 @@ import {
   withReg,
 } from '../pmu/state.js';
 import type { RegisterDef } from '../registers/types.js';
-import { constrainUnpredictable } from '../unpredictable.js';
+import { constrainUnpredictable, type RuleName } from '../unpredictable.js';
 import { implemented, readView, writeView } from './legal.js';
 import {
   type AccessResult,
@@ -58,11 +58,23 @@ function el1ToEl2Register(ctx: Ctx): AccessResult {
   if (!isFeatureImplemented(pe, 'FEAT_NV') || !el2Enabled(pe)) {
     return undefinedResult(ctx, `${ctx.reg.name} is UNDEFINED at EL1 without FEAT_NV (${where})`);
   }
-  if (!isSet(hcr, HCR_NV)) {
-    // HCR_EL2.{NV,NV1} = {0,1} is CONSTRAINED UNPREDICTABLE (Unpredictable_NVNV1), which the rule
-    // table does not hold yet; we take Constraint_NVNV1_00 (NV treated as 0).
-    const nv1 = isSet(hcr, HCR_NV1) ? ' (HCR_EL2.{NV,NV1} = {0,1} taken as {0,0}: Constraint_NVNV1_00)' : '';
-    return undefinedResult(ctx, `HCR_EL2.NV = 0: ${ctx.reg.name} is UNDEFINED at EL1${nv1} (${where})`);
+  let nv = isSet(hcr, HCR_NV);
+  let via: RuleName | undefined;
+  if (!nv && isSet(hcr, HCR_NV1)) {
+    // HCR_EL2.{NV,NV1} = {0,1} is CONSTRAINED UNPREDICTABLE (J1.3 EffectiveHCR_EL2_NVx():
+    // Unpredictable_NVNV1): the Effective <NV1,NV> is 00, 10 or 11 (Constraint_NVNV1_00/_01/_11).
+    const c = constrainUnpredictable('NVNV1', ['nvnv1-00', 'nvnv1-01', 'nvnv1-11'], ctx.choices);
+    const rule = `HCR_EL2.{NV,NV1} = {0,1} is CONSTRAINED UNPREDICTABLE (J1.3 EffectiveHCR_EL2_NVx())`;
+    if (c.kind === 'unpredictable') return unpredictableResult(ctx, c, rule);
+    nv = c.behaviour === 'nvnv1-11';
+    via = 'NVNV1';
+  }
+  if (!nv) {
+    return undefinedResult(
+      ctx,
+      `Effective HCR_EL2.NV = 0: ${ctx.reg.name} is UNDEFINED at EL1 (${where})`,
+      via,
+    );
   }
   if (isFeatureImplemented(pe, 'FEAT_NV2') && isSet(hcr, HCR_NV2)) {
     // The access goes to memory at VNCR_EL2 + offset, which the model does not hold: a read gives
@@ -76,6 +88,7 @@ function el1ToEl2Register(ctx: Ctx): AccessResult {
     ctx,
     2,
     `HCR_EL2.NV = 1 traps ${accessText(ctx)} to EL2 (${where}; J1 EffectiveHCR_EL2_NVx())`,
+    via,
   );
 }
 

@@ -13,7 +13,7 @@
  */
 
 import { InputError } from '../errors.js';
-import type { Choices, Constrained, RuleName } from '../unpredictable.js';
+import { type Choices, type Constrained, constrainUnpredictable, type RuleName } from '../unpredictable.js';
 import { countEventBatch } from './batch.js';
 import { PMU_EVENT_SW_INCR } from './events.js';
 import { pmuCycleEventCounters, pmuEventFor } from './increment.js';
@@ -59,8 +59,8 @@ const MAX_OCCURRENCES = 1n << 64n;
  * CountPMUEvents() when its turn comes. So the overflowing counter counts the occurrence and a
  * counter of the same range updated after it in that occurrence does not, CHAIN from the
  * overflowing even counter included. The Arm ARM leaves both CONSTRAINED UNPREDICTABLE (D13.5.2.1:
- * events "at or about the same time" as the overflow; ITLHSZ: whether CHAIN observes it); we
- * take the ASL's behaviour, which is one of the permitted ones.
+ * events "at or about the same time" as the overflow; ITLHSZ: whether CHAIN observes it), so such
+ * a step answers the FREEZE_OVERFLOW case unless the caller chose 'sequential', the ASL's order.
  *
  * @throws InputError for an event number outside 0..0xFFFF or a count outside 0..2^64.
  */
@@ -87,7 +87,41 @@ export function countEvents(
     next = r.value.pe;
     via = r.value.via ?? via;
   }
-  return via === undefined ? { kind: 'value', value: next } : { kind: 'value', value: next, via };
+  return freezeChecked(pe, next, via, hpmn, choices);
+}
+
+const PMCR_FZO = bits('PMCR_EL0', 'FZO');
+const MDCR_EL2_HPMFZO = bits('MDCR_EL2', 'HPMFZO');
+
+/**
+ * The result of a step that counted, unless it set an overflow flag of a range whose
+ * freeze-on-overflow control is 1: then whether events "at or about the same time" as the overflow
+ * are counted is CONSTRAINED UNPREDICTABLE (Arm ARM D13.5.2.1; ITLHSZ for CHAIN), and the step
+ * completes only if the caller chose the model's sequential behaviour (rule FREEZE_OVERFLOW).
+ */
+function freezeChecked(
+  before: PeState,
+  after: PeState,
+  via: RuleName | undefined,
+  hpmn: number,
+  choices: Choices,
+): Constrained<PeState> {
+  const newFlags = after.regs.PMOVSSET_EL0 & ~before.regs.PMOVSSET_EL0;
+  let freezing = false;
+  if (newFlags !== 0n && isFeatureImplemented(before, 'FEAT_PMUv3p7')) {
+    // ShouldPMUFreeze(): the first range counts PMICNTR_EL0's flag, never PMCCNTR_EL0's (J1.3.1.118).
+    const r1 = (hpmn > 0 ? (1n << BigInt(hpmn)) - 1n : 0n) | (1n << BigInt(INSTRUCTION_COUNTER_ID));
+    const r2 = ((1n << BigInt(before.config.n)) - 1n) & ~((1n << BigInt(hpmn)) - 1n);
+    freezing =
+      (isSet(before.regs.PMCR_EL0, PMCR_FZO) && (newFlags & r1) !== 0n) ||
+      (isSet(before.regs.MDCR_EL2, MDCR_EL2_HPMFZO) && (newFlags & r2) !== 0n);
+  }
+  if (freezing) {
+    const c = constrainUnpredictable('FREEZE_OVERFLOW', ['sequential'], choices);
+    if (c.kind === 'unpredictable') return c;
+    return { kind: 'value', value: after, via: via ?? 'FREEZE_OVERFLOW' };
+  }
+  return via === undefined ? { kind: 'value', value: after } : { kind: 'value', value: after, via };
 }
 
 /**
@@ -123,9 +157,7 @@ export function pmuSwIncrement(
   }
   const r = pmuCycleEventCounters(pe, acc, el, hpmn, choices);
   if (r.kind === 'unpredictable') return r;
-  return r.value.via === undefined
-    ? { kind: 'value', value: r.value.pe }
-    : { kind: 'value', value: r.value.pe, via: r.value.via };
+  return freezeChecked(pe, r.value.pe, r.value.via, hpmn, choices);
 }
 
 /**

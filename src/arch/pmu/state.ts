@@ -164,15 +164,16 @@ export function peConfig(cpu: CpuDef): PeConfig {
  */
 export function makePeState(cpu: CpuDef, regs: Readonly<Record<string, bigint>> = {}): PeState {
   const config = peConfig(cpu);
-  const stored = Object.fromEntries(STORED_REGS.map((r) => [r, 0n])) as Record<StoredReg, bigint>;
+  const stored: Record<StoredReg, bigint> = { ...ZERO_REGS };
   if (config.features.has('FEAT_EL3')) {
     stored.SCR_EL3 = SCR_NS.mask | SCR_RW.mask | SCR_FGTEN.mask | SCR_FGTEN2.mask;
     // EL3 firmware that does not get in the way: PMICNTR/PMICFILTR/PMUACR not trapped to EL3.
     stored.MDCR_EL3 = MDCR_EL3_ENPM2.mask;
   }
-  const cnt: bigint[] = new Array(33).fill(0n);
-  const typer: bigint[] = new Array(33).fill(0n);
-  for (const [name, value] of Object.entries(regs)) {
+  const cnt: bigint[] = ZERO_33.slice();
+  const typer: bigint[] = ZERO_33.slice();
+  for (const name in regs) {
+    const value = regs[name]!;
     const target = storageOf(name);
     if (value < 0n || value >> 64n !== 0n) {
       throw new InputError(`Cannot set ${name} to 0x${value.toString(16)}: wider than 64 bits`);
@@ -183,6 +184,9 @@ export function makePeState(cpu: CpuDef, regs: Readonly<Record<string, bigint>> 
   }
   return { config, regs: stored, cnt, typer, ccntPrescaler: 0 };
 }
+
+const ZERO_REGS = Object.fromEntries(STORED_REGS.map((r) => [r, 0n])) as Record<StoredReg, bigint>;
+const ZERO_33: readonly bigint[] = new Array(33).fill(0n);
 
 /** Where a register's value is held in a PeState. */
 export type Storage =
@@ -203,6 +207,16 @@ const ALIASES: Readonly<Record<string, StoredReg>> = {
  * PMZR_EL0, ID registers, PMCEID*).
  */
 export function storageOf(name: string): Storage {
+  const cached = STORAGE_CACHE.get(name);
+  if (cached !== undefined) return cached;
+  const s = storageUncached(name);
+  if (STORAGE_CACHE.size < 4096) STORAGE_CACHE.set(name, s);
+  return s;
+}
+
+const STORAGE_CACHE = new Map<string, Storage>();
+
+function storageUncached(name: string): Storage {
   const ref = lookupRegister(name);
   const base = ref.def.name;
   if ((STORED_REGS as readonly string[]).includes(base)) return { kind: 'reg', reg: base as StoredReg };

@@ -351,6 +351,9 @@ describe('countEvents(): second-range overflow and PMUIRQ', () => {
 });
 
 describe('countEvents(): freeze on overflow', () => {
+  // D13.5.2.1: whether events at about the time of the overflow count is CONSTRAINED
+  // UNPREDICTABLE; these rows take the ASL's sequential order (rule FREEZE_OVERFLOW).
+  const SEQ: Choices = { FREEZE_OVERFLOW: 'sequential' };
   // D13.5.2.1 and J1.3.1.93: with FZO, first-range counters stop once a first-range overflow flag
   // is set. Counters 0, 1 (first range) and 4 (second range) count INST_RETIRED; counter 0 is
   // 10 short of 2^32. At the 10th occurrence counter 0 overflows; counter 1, updated after it in
@@ -365,16 +368,26 @@ describe('countEvents(): freeze on overflow', () => {
     PMEVCNTR4_EL0: 0xffff_fff6n,
   };
   test('FZO stops the first range at the overflow, not the second', () => {
-    const s = counted(count(pe(v3p7, { ...regs, PMCR_EL0: E | FZO }), { 8: 100n }, 1, 4));
+    const s = counted(count(pe(v3p7, { ...regs, PMCR_EL0: E | FZO }), { 8: 100n }, 1, 4, SEQ));
     assert.deepEqual([s.cnt[0], s.cnt[1], s.cnt[4]], [0x1_0000_0000n, 9n, 0xffff_fff6n + 100n]);
     assert.equal(s.regs.PMOVSSET_EL0, 0x11n);
   });
   test('HPMFZO stops the second range at the overflow, not the first', () => {
-    const s = counted(count(pe(v3p7, { ...regs, PMCR_EL0: E, MDCR_EL2: 0x84n | HPMFZO }), { 8: 100n }, 1, 4));
+    const s = counted(
+      count(pe(v3p7, { ...regs, PMCR_EL0: E, MDCR_EL2: 0x84n | HPMFZO }), { 8: 100n }, 1, 4, SEQ),
+    );
     assert.deepEqual([s.cnt[0], s.cnt[1], s.cnt[4]], [0xffff_fff6n + 100n, 100n, 0x1_0000_0000n]);
   });
+  test('without a choice, an overflow that freezes its range answers FREEZE_OVERFLOW and counts nothing', () => {
+    const r = count(pe(v3p7, { ...regs, PMCR_EL0: E | FZO }), { 8: 100n }, 1, 4);
+    assert.deepEqual(r, { kind: 'unpredictable', rule: 'FREEZE_OVERFLOW', allowed: ['sequential'] });
+  });
+  test('an overflow in the other range needs no choice (HPMFZO = 0)', () => {
+    const r = count(pe(v3p7, { ...regs, PMCR_EL0: E | FZO, PMEVCNTR0_EL0: 0n }), { 8: 100n }, 1, 4);
+    assert.equal(r.kind, 'value');
+  });
   test('without FZO nothing stops', () => {
-    const s = counted(count(pe(v3p7, { ...regs, PMCR_EL0: E }), { 8: 100n }, 1, 4));
+    const s = counted(count(pe(v3p7, { ...regs, PMCR_EL0: E }), { 8: 100n }, 1, 4, SEQ));
     assert.deepEqual([s.cnt[0], s.cnt[1], s.cnt[4]], [0xffff_fff6n + 100n, 100n, 0xffff_fff6n + 100n]);
   });
   test('FZO with DP = 1 stops the cycle counter when a first-range counter of CPU_CYCLES overflows', () => {
@@ -391,6 +404,7 @@ describe('countEvents(): freeze on overflow', () => {
         { 17: 100n },
         1,
         4,
+        SEQ,
       ),
     );
     assert.deepEqual([s.cnt[0], s.cnt[31]], [0x1_0000_0000n, 9n]);
@@ -402,6 +416,7 @@ describe('countEvents(): freeze on overflow', () => {
         { 17: 50n, 8: 20n },
         1,
         4,
+        SEQ,
       ),
     );
     assert.deepEqual([s.cnt[0], s.cnt[1]], [0x1_0000_0000n, 0n]);
