@@ -15,7 +15,8 @@ export type RuleName =
   | 'COUNT_CHAIN'
   | 'RES_HPMN_READ'
   | 'FREEZE_OVERFLOW'
-  | 'NVNV1';
+  | 'NVNV1'
+  | 'RES_PMEE';
 
 /** One CONSTRAINED UNPREDICTABLE case. */
 export interface UnpredictableRule {
@@ -127,6 +128,22 @@ export const UNPREDICTABLE_RULES: readonly UnpredictableRule[] = [
         name: 'nvnv1-11',
         meaning: 'Effective {NV,NV1} = {1,1} (Constraint_NVNV1_11): the access traps to EL2',
       },
+    ],
+  },
+  {
+    name: 'RES_PMEE',
+    asl: 'Unpredictable_RESPMEE',
+    source:
+      'Arm ARM J1.1.1.34 EffectivePMEE(); D24.3.17 MDCR_EL2.PMEE, D24.3.18 MDCR_EL3.PMEE (0b10 reserved)',
+    when: 'FEAT_EBEP and MDCR_EL2.PMEE or MDCR_EL3.PMEE holds the reserved value 0b10, when counting or asking PMUIRQ',
+    behaviours: [
+      {
+        name: 'disabled',
+        meaning: 'Constraint_DISABLED: PMUIRQ and the PMU Profiling exception are both disabled',
+      },
+      { name: 'pmee-00', meaning: 'As if PMEE were 0b00 (an UNKNOWN defined value)' },
+      { name: 'pmee-01', meaning: 'As if PMEE were 0b01 (an UNKNOWN defined value)' },
+      { name: 'pmee-11', meaning: 'As if PMEE were 0b11 (an UNKNOWN defined value)' },
     ],
   },
 ];

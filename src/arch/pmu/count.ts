@@ -17,7 +17,7 @@ import { type Choices, type Constrained, constrainUnpredictable, type RuleName }
 import { countEventBatch } from './batch.js';
 import { PMU_EVENT_SW_INCR } from './events.js';
 import { pmuCycleEventCounters, pmuEventFor } from './increment.js';
-import { checkPMUOverflowCondition, pmuInterruptEnabled } from './overflow.js';
+import { checkPMUOverflowCondition, pmuInterruptEnabled, resolvePMEE, restorePMEE } from './overflow.js';
 import { getNumEventCountersAccessible, getPMUWriteMask } from './ranges.js';
 import {
   bits,
@@ -71,9 +71,12 @@ export function countEvents(
   hpmn: number,
   choices: Choices,
 ): Constrained<PeState> {
+  // A reserved PMEE decides LP/LC (PMUExceptionEnabled()): resolve it before counting (RES_PMEE).
+  const pmee = resolvePMEE(pe, choices);
+  if (pmee.kind === 'unpredictable') return pmee;
   const order = [...events.keys()].sort((a, b) => a - b);
-  let next = pe;
-  let via: RuleName | undefined;
+  let next = pmee.value;
+  let via: RuleName | undefined = pmee.via;
   for (const event of order) {
     const k = events.get(event)!;
     if (!Number.isInteger(event) || event < 0 || event > 0xffff) {
@@ -87,7 +90,7 @@ export function countEvents(
     next = r.value.pe;
     via = r.value.via ?? via;
   }
-  return freezeChecked(pe, next, via, hpmn, choices);
+  return freezeChecked(pe, restorePMEE(pe, next), via, hpmn, choices);
 }
 
 const PMCR_FZO = bits('PMCR_EL0', 'FZO');
@@ -155,9 +158,11 @@ export function pmuSwIncrement(
   for (let idx = 0; idx <= 30 && idx < pe.config.n; idx++) {
     if (((swIncr >> BigInt(idx)) & 1n) === 1n) pmuEventFor(pe, PMU_EVENT_SW_INCR, 1, idx, acc);
   }
-  const r = pmuCycleEventCounters(pe, acc, el, hpmn, choices);
+  const pmee = resolvePMEE(pe, choices);
+  if (pmee.kind === 'unpredictable') return pmee;
+  const r = pmuCycleEventCounters(pmee.value, acc, el, hpmn, choices);
   if (r.kind === 'unpredictable') return r;
-  return freezeChecked(pe, r.value.pe, r.value.via, hpmn, choices);
+  return freezeChecked(pe, restorePMEE(pe, r.value.pe), r.value.via ?? pmee.via, hpmn, choices);
 }
 
 /**
@@ -201,6 +206,13 @@ export function zeroCycleCounter(pe: PeState, el: El, hpmn: number): PeState {
  * some counter has its PMOVSSET_EL0 and PMINTENSET_EL1 bits set and its range's global enable
  * (PMCR_EL0.E, or MDCR_EL2.HPME for the second range) is 1 (D13.3.1).
  */
-export function pmuIrq(pe: PeState, hpmn: number): boolean {
-  return pmuInterruptEnabled(pe) && checkPMUOverflowCondition(pe, 'IRQ', true, true, hpmn);
+export function pmuIrq(pe: PeState, hpmn: number, choices: Choices = {}): Constrained<boolean> {
+  // A reserved PMEE makes whether PMUIRQ is enabled CONSTRAINED UNPREDICTABLE (RES_PMEE).
+  const pmee = resolvePMEE(pe, choices);
+  if (pmee.kind === 'unpredictable') return pmee;
+  const level =
+    pmuInterruptEnabled(pmee.value) && checkPMUOverflowCondition(pmee.value, 'IRQ', true, true, hpmn);
+  return pmee.via === undefined
+    ? { kind: 'value', value: level }
+    : { kind: 'value', value: level, via: pmee.via };
 }

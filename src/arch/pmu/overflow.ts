@@ -11,6 +11,7 @@
  * @module
  */
 
+import { type Choices, type Constrained, constrainUnpredictable } from '../unpredictable.js';
 import { getPMUCounterRange, type PMUCounterRange } from './ranges.js';
 import {
   bits,
@@ -21,6 +22,7 @@ import {
   isFeatureImplemented,
   isSet,
   type PeState,
+  put,
 } from './state.js';
 
 const PMCR_E = bits('PMCR_EL0', 'E');
@@ -130,8 +132,9 @@ export function shouldPMUFreeze(pe: PeState, r: PMUCounterRange, hpmn: number): 
 /**
  * EffectivePMEE(el, for_interrupt): MDCR_EL3.PMEE, MDCR_EL2.PMEE or PMECR_EL1.PMEE (J1.1.1.34).
  * The reserved encodings (0b10, and 0b01 for PMECR_EL1) are CONSTRAINED UNPREDICTABLE
- * (Unpredictable_RESPMEE): Constraint_DISABLED or an UNKNOWN defined value. We choose
- * Constraint_DISABLED: PMUIRQ and the PMU Profiling exception are both disabled.
+ * (Unpredictable_RESPMEE): Constraint_DISABLED or an UNKNOWN defined value. This function gives
+ * Constraint_DISABLED (PMUIRQ and the PMU Profiling exception both disabled); callers reach it with
+ * a reserved value only after resolvePMEE() has asked the caller's choice (rule RES_PMEE).
  */
 export function effectivePMEE(pe: PeState, el: 1 | 2 | 3, forInterrupt: boolean): number {
   let val: number;
@@ -171,4 +174,39 @@ export function pmuExceptionEnabled(pe: PeState): boolean {
   }
   if (effectivePMEE(pe, 2, forInterrupt) !== 0b01) return effectivePMEE(pe, 2, forInterrupt) === 0b11;
   return effectivePMEE(pe, 1, forInterrupt) === 0b11;
+}
+
+/**
+ * Resolves a reserved MDCR_EL2.PMEE or MDCR_EL3.PMEE (0b10) with FEAT_EBEP, which is CONSTRAINED
+ * UNPREDICTABLE (J1.1.1.34 EffectivePMEE(): Unpredictable_RESPMEE; D24.3.17 MDCR_EL2.PMEE): the
+ * state to compute with, in which the reserved field holds the chosen defined value ('pmee-00',
+ * 'pmee-01', 'pmee-11'), or is kept for 'disabled' (Constraint_DISABLED), or the case unresolved.
+ * The caller computes with the returned state and keeps the stored PMEE fields as they were.
+ */
+export function resolvePMEE(pe: PeState, choices: Choices): Constrained<PeState> {
+  if (!isFeatureImplemented(pe, 'FEAT_EBEP')) return { kind: 'value', value: pe };
+  const el2Reserved = get(pe.regs.MDCR_EL2, MDCR_EL2_PMEE) === 0b10n;
+  const el3Reserved = haveEL3(pe) && get(pe.regs.MDCR_EL3, MDCR_EL3_PMEE) === 0b10n;
+  if (!el2Reserved && !el3Reserved) return { kind: 'value', value: pe };
+  const c = constrainUnpredictable('RES_PMEE', ['disabled', 'pmee-00', 'pmee-01', 'pmee-11'], choices);
+  if (c.kind === 'unpredictable') return c;
+  if (c.behaviour === 'disabled') return { kind: 'value', value: pe, via: 'RES_PMEE' };
+  const v = BigInt(Number.parseInt(c.behaviour.slice('pmee-'.length), 2));
+  let regs = pe.regs;
+  if (el2Reserved) regs = { ...regs, MDCR_EL2: put(regs.MDCR_EL2, MDCR_EL2_PMEE, v) };
+  if (el3Reserved) regs = { ...regs, MDCR_EL3: put(regs.MDCR_EL3, MDCR_EL3_PMEE, v) };
+  return { kind: 'value', value: { ...pe, regs }, via: 'RES_PMEE' };
+}
+
+/** `computed` with the PMEE fields of `stored` put back (a resolution never changes the registers). */
+export function restorePMEE(stored: PeState, computed: PeState): PeState {
+  if (stored.regs.MDCR_EL2 === computed.regs.MDCR_EL2 && stored.regs.MDCR_EL3 === computed.regs.MDCR_EL3) {
+    return computed;
+  }
+  const regs = {
+    ...computed.regs,
+    MDCR_EL2: put(computed.regs.MDCR_EL2, MDCR_EL2_PMEE, get(stored.regs.MDCR_EL2, MDCR_EL2_PMEE)),
+    MDCR_EL3: put(computed.regs.MDCR_EL3, MDCR_EL3_PMEE, get(stored.regs.MDCR_EL3, MDCR_EL3_PMEE)),
+  };
+  return { ...computed, regs };
 }

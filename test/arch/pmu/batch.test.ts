@@ -77,10 +77,11 @@ function scenario(event: number): fc.Arbitrary<Scenario> {
         hpmn: fc.nat(cpu.n),
         el: fc.constantFrom<El>(0, 1, 2),
         // The literal ASL order is the model's 'sequential' FREEZE_OVERFLOW behaviour (D13.5.2.1).
+        // A reserved PMEE reads as Constraint_DISABLED in the literal reading: choose 'disabled'.
         choices: fc.constantFrom<Choices>(
-          { FREEZE_OVERFLOW: 'sequential' },
-          { COUNT_CHAIN: 'chain', FREEZE_OVERFLOW: 'sequential' },
-          { COUNT_CHAIN: 'no-chain', FREEZE_OVERFLOW: 'sequential' },
+          { FREEZE_OVERFLOW: 'sequential', RES_PMEE: 'disabled' },
+          { COUNT_CHAIN: 'chain', FREEZE_OVERFLOW: 'sequential', RES_PMEE: 'disabled' },
+          { COUNT_CHAIN: 'no-chain', FREEZE_OVERFLOW: 'sequential', RES_PMEE: 'disabled' },
         ),
         // PMCR_EL0: E (likely), D, DP, LC, LP, FZO (half the time).
         pmcr: fc.tuple(
@@ -147,10 +148,10 @@ type Outcome =
   | { kind: 'value'; pe: PeState; via: RuleName | undefined }
   | { kind: 'unpredictable'; rule: RuleName };
 
-/** The rule a chosen behaviour resolved; FREEZE_OVERFLOW is left out, since the literal ASL
- * reading (pmuOccurrence) is that behaviour and does not report it. */
+/** The rule a chosen behaviour resolved; FREEZE_OVERFLOW and RES_PMEE are left out, since the
+ * literal ASL reading (pmuOccurrence) takes those behaviours and does not report them. */
 function norm(via: RuleName | undefined): RuleName | undefined {
-  return via === 'FREEZE_OVERFLOW' ? undefined : via;
+  return via === 'FREEZE_OVERFLOW' || via === 'RES_PMEE' ? undefined : via;
 }
 
 function outcome(r: Constrained<PeState>): Outcome {

@@ -313,12 +313,12 @@ describe('countEvents(): second-range overflow and PMUIRQ', () => {
   test('overflow of counter 4 with HPME = 1 and PMINTENSET bit 4 raises PMUIRQ', () => {
     const s = counted(count(pe(n2, { ...regs, MDCR_EL2: 0x84n, PMINTENSET_EL1: 0x10n }), { 8: 1n }, 1, 4));
     assert.equal(s.regs.PMOVSSET_EL0, 0x10n);
-    assert.equal(pmuIrq(s, 4), true);
+    assert.deepEqual(pmuIrq(s, 4), { kind: 'value', value: true });
   });
   test('... without PMINTENSET bit 4 does not', () => {
     const s = counted(count(pe(n2, { ...regs, MDCR_EL2: 0x84n, PMINTENSET_EL1: 0n }), { 8: 1n }, 1, 4));
     assert.equal(s.regs.PMOVSSET_EL0, 0x10n);
-    assert.equal(pmuIrq(s, 4), false);
+    assert.deepEqual(pmuIrq(s, 4), { kind: 'value', value: false });
   });
   const irqRows: [string, bigint, bigint, bigint, boolean][] = [
     // [what, PMCR_EL0, MDCR_EL2, PMOVSSET_EL0 (= PMINTENSET_EL1), PMUIRQ]
@@ -333,20 +333,45 @@ describe('countEvents(): second-range overflow and PMUIRQ', () => {
   for (const [what, pmcr, mdcr, flags, irq] of irqRows) {
     test(`pmuIrq(): ${what} (D13.3.1, J1.3.1.91)`, () => {
       const s = pe(n2, { PMCR_EL0: pmcr, MDCR_EL2: mdcr, PMOVSSET_EL0: flags, PMINTENSET_EL1: flags });
-      assert.equal(pmuIrq(s, 4), irq);
+      assert.deepEqual(pmuIrq(s, 4), { kind: 'value', value: irq });
     });
   }
   test('pmuIrq(): FEAT_EBEP with MDCR_EL2.PMEE = 0b11 deasserts PMUIRQ (J1.1.1.39)', () => {
     const ebep = parseInlineCpu({ pmuVer: 'PMUv3p9', n: 6, features: ['FEAT_EBEP'] });
     const on = pe(ebep, { PMCR_EL0: E, MDCR_EL2: 0x84n, PMOVSSET_EL0: 1n, PMINTENSET_EL1: 1n });
-    assert.equal(pmuIrq(on, 4), true);
+    assert.deepEqual(pmuIrq(on, 4), { kind: 'value', value: true });
     const off = pe(ebep, {
       PMCR_EL0: E,
       MDCR_EL2: 0x84n | (0b11n << 40n),
       PMOVSSET_EL0: 1n,
       PMINTENSET_EL1: 1n,
     });
-    assert.equal(pmuIrq(off, 4), false);
+    assert.deepEqual(pmuIrq(off, 4), { kind: 'value', value: false });
+  });
+  test('pmuIrq(): a reserved MDCR_EL2.PMEE (0b10) is RES_PMEE, resolved only by a choice (J1.1.1.34)', () => {
+    const ebep = parseInlineCpu({ pmuVer: 'PMUv3p9', n: 6, features: ['FEAT_EBEP'] });
+    const s = pe(ebep, {
+      PMCR_EL0: E,
+      MDCR_EL2: 0x84n | (0b10n << 40n),
+      PMOVSSET_EL0: 1n,
+      PMINTENSET_EL1: 1n,
+    });
+    assert.deepEqual(pmuIrq(s, 4), {
+      kind: 'unpredictable',
+      rule: 'RES_PMEE',
+      allowed: ['disabled', 'pmee-00', 'pmee-01', 'pmee-11'],
+    });
+    // Constraint_DISABLED: PMUIRQ not asserted. As if 0b00: PMUIRQ asserted (MDCR_EL2.PMEE 0b00).
+    assert.deepEqual(pmuIrq(s, 4, { RES_PMEE: 'disabled' }), {
+      kind: 'value',
+      value: false,
+      via: 'RES_PMEE',
+    });
+    assert.deepEqual(pmuIrq(s, 4, { RES_PMEE: 'pmee-00' }), { kind: 'value', value: true, via: 'RES_PMEE' });
+    // Counting keeps the stored reserved value.
+    const c = countEvents(s, new Map([[0x08, 1n]]), 1, 4, { RES_PMEE: 'pmee-00' });
+    assert.ok(c.kind === 'value');
+    assert.equal(c.value.regs.MDCR_EL2, 0x84n | (0b10n << 40n));
   });
 });
 
