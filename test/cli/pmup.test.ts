@@ -114,6 +114,68 @@ describe('pmup insn', () => {
   });
 });
 
+describe('pmup access', () => {
+  test('EL1 read of PMEVCNTR5_EL0 with HPMN = 4 on neoverse-n2 (no FEAT_FGT): CONSTRAINED UNPREDICTABLE', () => {
+    // Arm ARM D24.5.10: without FEAT_FGT, an EL1 access with n >= HPMN (n < N) is CONSTRAINED
+    // UNPREDICTABLE, and trapping to EL2 is one of the permitted behaviours.
+    const r = run(
+      'access',
+      '--cpu',
+      'neoverse-n2',
+      '--el',
+      '1',
+      '--set',
+      'MDCR_EL2=0x84',
+      'read',
+      'PMEVCNTR5_EL0',
+    );
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /CONSTRAINED UNPREDICTABLE \(PMUEVENTCOUNTER\).*trap-el2/);
+    assert.match(r.stdout, /^why: /m);
+  });
+  test('with FEAT_FGT the same access traps to EL2 with EC 0x18 (D24.5.10)', () => {
+    const cpu = '{"pmuVer":"PMUv3p5","n":6,"features":["FEAT_FGT"]}';
+    const r = run(
+      'access',
+      '--cpu',
+      cpu,
+      '--el',
+      '1',
+      '--set',
+      'MDCR_EL2=0x84',
+      'read',
+      'PMEVCNTR5_EL0',
+      '--json',
+    );
+    const a = JSON.parse(r.stdout);
+    assert.equal(a.outcome, 'trap');
+    assert.equal(a.toEl, 2);
+    assert.equal(a.ec, '0x18');
+    // ISS (D24.2 ESR_ELx, EC 0x18): Op0 3 [21:20], Op2 5 [19:17], Op1 3 [16:14], CRn 14 [13:10],
+    // Rt 0 [9:5], CRm 8 [4:1], Direction 1 (read) [0].
+    const iss = (3 << 20) | (5 << 17) | (3 << 14) | (14 << 10) | (0 << 5) | (8 << 1) | 1;
+    assert.equal(a.iss, `0x${iss.toString(16)}`);
+  });
+  test('--choose resolves the case', () => {
+    const r = run(
+      'access',
+      '--cpu',
+      'neoverse-n2',
+      '--set',
+      'MDCR_EL2=0x84',
+      '--choose',
+      'PMUEVENTCOUNTER=raz-wi',
+      'read',
+      'PMEVCNTR5_EL0',
+      '--json',
+    );
+    assert.deepEqual(
+      { ...JSON.parse(r.stdout), rule: undefined },
+      { outcome: 'ok', value: '0x0', unpredictable: 'PMUEVENTCOUNTER', rule: undefined },
+    );
+  });
+});
+
 describe('bad input: one line on stderr, exit 2, nothing on stdout', () => {
   const cases: [string[], RegExp][] = [
     [['decode', 'MDCR_EL2', '0x4g0'], /Cannot read MDCR_EL2 value "0x4g0"/],
@@ -131,6 +193,13 @@ describe('bad input: one line on stderr, exit 2, nothing on stdout', () => {
     [['decode', 'MDCR_EL2'], /expected 2 arguments/],
     [['decode', 'MDCR_EL2', '0x0', '--bogus'], /Unknown option '--bogus'/],
     [['frobnicate'], /unknown command "frobnicate"/],
+    [['access', '--cpu', 'neoverse-n2', '--el', '3', 'read', 'PMCR_EL0'], /--el must be 0, 1 or 2/],
+    [['access', '--el', '1', 'read', 'PMCR_EL0'], /--cpu is required/],
+    [['access', '--cpu', 'neoverse-n2', 'read', 'PMCR_EL0', '0x1'], /read takes no VALUE/],
+    [
+      ['access', '--cpu', 'neoverse-n2', '--set', 'MDCR_EL2=zz', 'read', 'PMCR_EL0'],
+      /Cannot read --set MDCR_EL2/,
+    ],
   ];
   for (const [argv, message] of cases) {
     test(argv.join(' '), () => {
@@ -144,7 +213,7 @@ describe('bad input: one line on stderr, exit 2, nothing on stdout', () => {
 });
 
 describe('--help', () => {
-  for (const c of ['demo', 'regs', 'cpus', 'decode', 'encode', 'insn']) {
+  for (const c of ['demo', 'regs', 'cpus', 'decode', 'encode', 'insn', 'access', 'batch']) {
     test(`pmup ${c} --help`, () => {
       const r = run(c, '--help');
       assert.equal(r.status, 0);

@@ -74,9 +74,10 @@ export class Machine {
   }
 
   /**
-   * The guest's code generates `events` at EL1. With the interrupt handler installed, occurrences
-   * happen one at a time and PMUIRQ is checked after each (CheckForPMUOverflow() runs before
-   * every instruction, J1.3.1.90), event number by event number; otherwise in one batch.
+   * The guest's code generates `events` at EL1, event number by event number. With the interrupt
+   * handler installed, PMUIRQ is checked after every occurrence that sets an overflow flag
+   * (CheckForPMUOverflow() runs before every instruction, J1.3.1.90) and the handler taken there;
+   * otherwise the events are counted in one batch.
    */
   run(events: Activity): void {
     const entries = Object.entries(events).map(([e, k]) => [Number(e), k] as const);
@@ -85,11 +86,35 @@ export class Machine {
       return;
     }
     for (const [event, k] of entries) {
-      for (let i = 0n; i < k; i++) {
-        this.count(new Map([[event, 1n]]));
+      let left = k;
+      while (left > 0n) {
+        // Overflow flags are only ever set while counting, so if the whole batch leaves
+        // PMOVSSET_EL0 as it was, PMUIRQ stayed as it was (deasserted: takeIrq() ran last).
+        // Otherwise find the first occurrence that sets a flag and take the interrupt there.
+        const before = this.pe;
+        if (this.flagsAfter(before, event, left) === before.regs.PMOVSSET_EL0) {
+          this.count(new Map([[event, left]]));
+          break;
+        }
+        let lo = 1n;
+        let hi = left;
+        while (lo < hi) {
+          const mid = (lo + hi) / 2n;
+          if (this.flagsAfter(before, event, mid) === before.regs.PMOVSSET_EL0) lo = mid + 1n;
+          else hi = mid;
+        }
+        this.count(new Map([[event, lo]]));
+        left -= lo;
         this.takeIrq();
       }
     }
+  }
+
+  /** PMOVSSET_EL0 after `k` occurrences of `event` from `from` (the state is not kept). */
+  private flagsAfter(from: PeState, event: number, k: bigint): bigint {
+    const r = countEvents(from, new Map([[event, k]]), 1, this.hpmn(), {});
+    if (r.kind !== 'value') assert.fail(`counting met ${r.rule} (allowed: ${r.allowed.join(', ')})`);
+    return r.value.regs.PMOVSSET_EL0;
   }
 
   /** Whether PMUIRQ is asserted now. */
@@ -121,6 +146,12 @@ export class Machine {
     this.msr('PMOVSCLR_EL0', ALL_SET_32);
     this.inHandler = false;
     if (this.pmuIrq()) assert.fail('PMUIRQ stays asserted after the guest cleared every flag it can see');
+  }
+
+  /** The guest installs its PMUIRQ handler and unmasks the interrupt (GIC PPI 23, PSTATE.I). */
+  enableIrq(): void {
+    this.irqEnabled = true;
+    this.takeIrq();
   }
 
   /** pmu_reset_stats(). */
