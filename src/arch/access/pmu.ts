@@ -26,6 +26,7 @@
 
 import { lookupRegister } from '../catalogue.js';
 import { clearEventCounters, pmuSwIncrement, zeroCycleCounter, zeroPMUCounters } from '../pmu/count.js';
+import { requiredCommonEvents } from '../pmu/events.js';
 import {
   effectiveHPMN,
   el2Enabled,
@@ -736,6 +737,17 @@ const performUnknownId: Perform = (ctx, _idx, via) =>
     via,
   );
 
+/** PMCEID0_EL0 / PMCEID1_EL0 read the events the Arm ARM requires of every PMU (D14.6). */
+const performPmceid =
+  (which: 'pmceid0' | 'pmceid1'): Perform =>
+  (ctx, _idx, via) =>
+    okResult(
+      ctx.pe,
+      `${accessText(ctx)} complete: the common events D14.6 requires of this CPU's features (${accessorText(ctx)})`,
+      requiredCommonEvents((f) => isFeatureImplemented(ctx.pe, f))[which],
+      via,
+    );
+
 const R_FGT = (field: string): FgtBit => ({ reg: 'HDFGRTR_EL2', field });
 const W_FGT = (field: string): FgtBit => ({ reg: 'HDFGWTR_EL2', field });
 const R_FGT2 = (field: string): FgtBit => ({ reg: 'HDFGRTR2_EL2', field });
@@ -759,8 +771,14 @@ const PMU_SPECS: ReadonlyMap<string, PmuSpec> = new Map<string, PmuSpec>([
       perform: (ctx, _i, via) => performSingle(ctx, CYCLE_COUNTER, via),
     },
   ],
-  ['PMCEID0_EL0', { read: { el0: 'EN', tid: true, fgt: R_FGT('PMCEIDn_EL0') }, perform: performUnknownId }], // D24.5.4
-  ['PMCEID1_EL0', { read: { el0: 'EN', tid: true, fgt: R_FGT('PMCEIDn_EL0') }, perform: performUnknownId }], // D24.5.5
+  [
+    'PMCEID0_EL0',
+    { read: { el0: 'EN', tid: true, fgt: R_FGT('PMCEIDn_EL0') }, perform: performPmceid('pmceid0') },
+  ], // D24.5.4
+  [
+    'PMCEID1_EL0',
+    { read: { el0: 'EN', tid: true, fgt: R_FGT('PMCEIDn_EL0') }, perform: performPmceid('pmceid1') },
+  ], // D24.5.5
   [
     'PMCNTENCLR_EL0', // D24.5.6
     {

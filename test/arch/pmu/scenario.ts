@@ -119,7 +119,9 @@ export class Machine {
 
   /** Whether PMUIRQ is asserted now. */
   pmuIrq(): boolean {
-    return pmuIrq(this.pe, this.hpmn());
+    const r = pmuIrq(this.pe, this.hpmn(), {});
+    if (r.kind !== 'value') assert.fail(`PMUIRQ met ${r.rule} (allowed: ${r.allowed.join(', ')})`);
+    return r.value;
   }
 
   private count(events: ReadonlyMap<number, bigint>): void {
