@@ -18,6 +18,7 @@ import { encodeCommand } from './encode.js';
 import { table } from './format.js';
 import { insnCommand } from './insn.js';
 import type { CommandResult } from './io.js';
+import { kvmCommand } from './kvm.js';
 import { regsCommand } from './regs.js';
 
 /** Every subcommand, in the order of the help text. */
@@ -29,6 +30,7 @@ export const COMMANDS: readonly Command[] = [
   encodeCommand,
   insnCommand,
   accessCommand,
+  kvmCommand,
   batchCommand,
 ];
 

@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: MIT
+/**
+ * One end-to-end scenario of the partitioned PMU, as a VMM would drive it: boot a host, create a
+ * VM with a partitioned vPMU (the v5 VM capability or the v6 vCPU attribute, as the policy's
+ * kernel offers), pin its PMU, set the number of counters, run the vCPU on a CPU, and let the
+ * guest read PMCR_EL0 twice (the first access traps while the PMU context is VIRTUAL; the second
+ * runs after the switch to PHYSICAL). The report lists every ioctl with its result, MDCR_EL2 as
+ * loaded and after the switch, what traps, what the guest sees, and every problem found. `pmup
+ * kvm` formats it.
+ *
+ * @module
+ */
+
+import type { CpuDef } from '../arch/cpus.js';
+import { bits, get } from '../arch/pmu/state.js';
+import { kvmArmPmuV3SetAttr, kvmArmVcpuInit, kvmRun, type PmuAttr, type RunExit } from './api.js';
+import { type ErrnoName, errnoText, type IoctlResult } from './errno.js';
+import { type GuestOutcome, guestAccess } from './guest.js';
+import type { Policy, PolicyInputs, PolicyResult } from './policy.js';
+import { hpmnReserved } from './result.js';
+import { fieldGet, MDCR_EL2_HPMN } from './sysreg.js';
+import { trappedRegisters } from './traps.js';
+import { KVM_CAP_ARM_PARTITION_PMU, kvmCreateVcpu, kvmCreateVm, kvmVmIoctlEnableCap } from './vm.js';
+import { cpuHostCounterMask, kvmPolicyInputs, kvmVcpuPmcrN } from './vpmu.js';
+import { getHostCpu, getVcpu, getVm, kernelFamily, makeWorld, type VcpuRef, type World } from './world.js';
+
+/** What the scenario is built from. */
+export interface ScenarioOptions {
+  readonly policy: Policy;
+  /** The CPU type the VM's PMU is pinned to; the host's CPU 0. */
+  readonly cpu: CpuDef;
+  /** Another CPU to run the vCPU on (the host's CPU 1); undefined: run on CPU 0. */
+  readonly on?: CpuDef;
+  /** `arm_pmuv3.reserved_host_counters` (-1: none). */
+  readonly reservedHostCounters: number;
+  /** KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS; undefined: keep the default. */
+  readonly nr?: number;
+  /** Set ON_UNSUPPORTED_CPU before MDCR_EL2 is computed (the reviewer's proposal). */
+  readonly unsupportedCheckFirst?: boolean;
+}
+
+/** One ioctl of the scenario and what it returned. */
+export interface IoctlRecord {
+  readonly call: string;
+  readonly ret: number;
+  readonly errno?: ErrnoName;
+  readonly why: string;
+}
+
+/** One guest read of PMCR_EL0. */
+export interface GuestRead {
+  readonly when: string;
+  readonly outcome: GuestOutcome;
+  readonly by: 'hardware' | 'kvm';
+  /** PMCR_EL0.N of the value read, when the read completed. */
+  readonly n?: number;
+  readonly why: string;
+}
+
+/** The scenario's findings. */
+export interface ScenarioReport {
+  readonly world: World;
+  readonly vcpu: VcpuRef;
+  readonly ioctls: readonly IoctlRecord[];
+  /** The CPU the vCPU ran on. */
+  readonly cpu: number;
+  readonly exit?: RunExit;
+  /** The kernel functions kvm_arch_vcpu_load() called. */
+  readonly loadTrace: readonly string[];
+  /** The policy's result as kvm_arm_setup_mdcr_el2() computed it at vcpu_load. */
+  readonly atLoad?: PolicyResult;
+  readonly mdcrEl2AtLoad?: bigint;
+  /** MDCR_EL2 after the guest's first PMU access (the lazy switch may recompute it). */
+  readonly mdcrEl2After?: bigint;
+  readonly trappedAfter: readonly string[];
+  /** kvm_vcpu_read_pmcr()'s N: what KVM tells the VMM (KVM_GET_ONE_REG) and the guest's traps. */
+  readonly kvmPmcrN?: number;
+  readonly nrPmuCounters: number;
+  readonly guestReads: readonly GuestRead[];
+  readonly problems: readonly string[];
+}
+
+const PMCR_N = bits('PMCR_EL0', 'N');
+
+/** Runs the scenario. Throws only for model misuse; every kernel refusal is a recorded problem. */
+export function kvmPartitionScenario(o: ScenarioOptions): ScenarioReport {
+  const cpus = o.on === undefined ? [o.cpu] : [o.cpu, o.on];
+  const target = cpus.length - 1;
+  let w = makeWorld(o.policy, { cpus, reservedHostCounters: o.reservedHostCounters });
+  const ioctls: IoctlRecord[] = [];
+  const problems: string[] = [];
+  const record = (call: string, r: IoctlResult<World>): boolean => {
+    ioctls.push({ call, ret: r.ret, ...(r.errno === undefined ? {} : { errno: r.errno }), why: r.why });
+    if (r.errno !== undefined) problems.push(`${call}: ${errnoText(r)}: ${r.why}`);
+    w = r.world;
+    return r.errno === undefined;
+  };
+  const family = kernelFamily(w);
+  const vmr = kvmCreateVm(w);
+  record('KVM_CREATE_VM', vmr);
+  if (family === 'v5')
+    record(
+      'KVM_ENABLE_CAP(KVM_CAP_ARM_PARTITION_PMU, 1)',
+      kvmVmIoctlEnableCap(w, vmr.vm, KVM_CAP_ARM_PARTITION_PMU, true),
+    );
+  const vc = kvmCreateVcpu(w, vmr.vm);
+  record('KVM_CREATE_VCPU', vc);
+  const ref = vc.vcpu;
+  const attr = (a: PmuAttr, label: string) =>
+    record(`KVM_SET_DEVICE_ATTR(${label})`, kvmArmPmuV3SetAttr(w, ref, a, 0));
+  const setup =
+    record('KVM_ARM_VCPU_INIT(PMU_V3) on CPU 0', kvmArmVcpuInit(w, ref, { pmuV3: true, cpu: 0 })) &&
+    attr({ attr: 'IRQ', irq: 23 }, 'PMU_V3_IRQ, 23');
+  if (setup) {
+    if (family === 'v6') attr({ attr: 'ENABLE_PARTITION', enable: true }, 'PMU_V3_ENABLE_PARTITION, true');
+    const pmu = w.host.pmus[getHostCpu(w, 0).pmu]!;
+    attr({ attr: 'SET_PMU', pmuId: pmu.type }, `PMU_V3_SET_PMU, ${pmu.type} = ${pmu.name}`);
+    if (o.nr !== undefined) attr({ attr: 'SET_NR_COUNTERS', n: o.nr }, `PMU_V3_SET_NR_COUNTERS, ${o.nr}`);
+    attr({ attr: 'INIT' }, 'PMU_V3_INIT');
+  }
+  const nrPmuCounters = getVm(w, ref.vm).nrPmuCounters;
+  const run = kvmRun(w, ref, { cpu: target, unsupportedCheckFirst: o.unsupportedCheckFirst === true });
+  record(`KVM_RUN on CPU ${target}`, run);
+  const base = { world: w, vcpu: ref, ioctls, cpu: target, loadTrace: run.trace, nrPmuCounters };
+  if (run.exit === undefined) {
+    return { ...base, trappedAfter: [], guestReads: [], problems };
+  }
+  const vcpu = getVcpu(w, ref);
+  const features = getHostCpu(w, target).pe.config.features;
+  // The inputs kvm_arm_setup_mdcr_el2() saw: the flag was set before it only with the reviewer's order.
+  const inputs = kvmPolicyInputs(w, ref, target);
+  const atLoad = w.policy.evaluate({
+    ...inputs,
+    onUnsupportedCpu: o.unsupportedCheckFirst === true && vcpu.onUnsupportedCpu,
+  });
+  const mdcrEl2AtLoad = vcpu.mdcrEl2;
+  if (atLoad.mdcrEl2 !== mdcrEl2AtLoad)
+    throw new Error('internal: the policy does not reproduce the MDCR_EL2 loaded');
+  for (const n of atLoad.notes) problems.push(`at vcpu_load: ${n}`);
+  const kvmPmcrN = kvmVcpuPmcrN(w, ref, target);
+  const guestReads: GuestRead[] = [];
+  if (run.exit === 'FAIL_ENTRY_CPU_UNSUPPORTED') {
+    hostRangeProblems(w, ref, target, fieldGet(MDCR_EL2_HPMN, mdcrEl2AtLoad), inputs, problems);
+    problems.push(...w.log.filter((l) => l.startsWith('kernel fault')));
+    return {
+      ...base,
+      world: w,
+      exit: run.exit,
+      atLoad,
+      mdcrEl2AtLoad,
+      kvmPmcrN,
+      trappedAfter: atLoad.trapped,
+      guestReads,
+      problems,
+    };
+  }
+  for (const when of ['first read (PMU context VIRTUAL)', 'second read (after the first access)']) {
+    const a = guestAccess(w, ref, { el: 1, dir: 'read', reg: 'PMCR_EL0' });
+    w = a.world;
+    const n =
+      a.outcome.kind === 'ok' && a.outcome.value !== undefined
+        ? Number(get(a.outcome.value, PMCR_N))
+        : undefined;
+    guestReads.push({ when, outcome: a.outcome, by: a.by, ...(n === undefined ? {} : { n }), why: a.why });
+    if (a.outcome.kind !== 'ok') problems.push(`guest ${when} of PMCR_EL0: ${a.outcome.kind} (${a.why})`);
+    else if (n !== kvmPmcrN) {
+      problems.push(
+        `guest ${when} of PMCR_EL0 sees N = ${n}, but KVM reports N = ${kvmPmcrN} (kvm_vcpu_read_pmcr(); ${a.by === 'hardware' ? 'the hardware shows the Effective MDCR_EL2.HPMN' : 'emulated'})`,
+      );
+    } else if (n !== nrPmuCounters) {
+      problems.push(`guest ${when} of PMCR_EL0 sees N = ${n}, but nr_pmu_counters = ${nrPmuCounters}`);
+    }
+  }
+  const after = getVcpu(w, ref);
+  const afterInputs = kvmPolicyInputs(w, ref, target);
+  const afterResult = w.policy.evaluate(afterInputs);
+  for (const n of afterResult.notes) {
+    if (!atLoad.notes.includes(n))
+      problems.push(`after the first access (FGT from the next vcpu_load): ${n}`);
+  }
+  hostRangeProblems(w, ref, target, fieldGet(MDCR_EL2_HPMN, after.mdcrEl2), afterInputs, problems);
+  problems.push(...w.log.filter((l) => l.startsWith('kernel fault')));
+  const trappedAfter = trappedRegisters(after.mdcrEl2, after.fgt, {
+    hasFgt: features.has('FEAT_FGT'),
+    hasFgt2: features.has('FEAT_FGT2'),
+  });
+  return {
+    ...base,
+    world: w,
+    exit: run.exit,
+    atLoad,
+    mdcrEl2AtLoad,
+    mdcrEl2After: after.mdcrEl2,
+    trappedAfter,
+    kvmPmcrN: kvmVcpuPmcrN(w, ref, target),
+    guestReads,
+    problems,
+  };
+}
+
+/**
+ * Host-owned counters of this CPU's own partitioned PMU placed in the first range by
+ * MDCR_EL2.HPMN, when that PMU is not the VM's (the policy's own note covers the VM's PMU).
+ */
+function hostRangeProblems(
+  world: World,
+  ref: VcpuRef,
+  cpu: number,
+  hpmnField: bigint,
+  inputs: PolicyInputs,
+  problems: string[],
+): void {
+  const hpmn = Number(hpmnField);
+  const hc = getHostCpu(world, cpu);
+  const vm = getVm(world, ref.vm);
+  const own = world.host.pmus[hc.pmu]!;
+  if (vm.armPmu === hc.pmu || own.hpmnMax < 0 || hpmnReserved(hpmn, inputs)) return;
+  const host = cpuHostCounterMask(world, cpu) & ((1n << 31n) - 1n);
+  const firstRange = hpmn === 0 ? 0n : (1n << BigInt(hpmn)) - 1n;
+  const overlap = host & firstRange;
+  if (overlap === 0n) return;
+  problems.push(
+    `MDCR_EL2.HPMN = ${hpmn} on CPU ${cpu} puts counters ${listBits(overlap)} of ${own.name}, which its driver keeps for the host (hpmn_max = ${own.hpmnMax}), in the guest's first range`,
+  );
+}
+
+function listBits(v: bigint): string {
+  const out: number[] = [];
+  for (let i = 0; i < 64; i++) if (((v >> BigInt(i)) & 1n) === 1n) out.push(i);
+  return out.join(', ');
+}
