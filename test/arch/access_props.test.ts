@@ -110,7 +110,9 @@ function stateArb(c: Cpu, opts: { readonly hpmnAny?: boolean } = {}) {
         PMSELR_EL0: BigInt(r.sel),
       };
       COUNTER_NAMES.forEach((name, i) => {
-        regs[name] = r.counters[i]!;
+        // Without FEAT_PMUv3p5 an event counter holds 32 bits (D24.5.10 PMEVCNTR<n>_EL0 [63:32] RES0).
+        const narrow = !c.v3p5 && name.startsWith('PMEVCNTR');
+        regs[name] = narrow ? r.counters[i]! & 0xffff_ffffn : r.counters[i]!;
       });
       if (c.el3) {
         regs['SCR_EL3'] = r.scr;

@@ -178,6 +178,17 @@ export function makePeState(cpu: CpuDef, regs: Readonly<Record<string, bigint>> 
     if (value < 0n || value >> 64n !== 0n) {
       throw new InputError(`Cannot set ${name} to 0x${value.toString(16)}: wider than 64 bits`);
     }
+    // Without FEAT_PMUv3p5 an event counter holds 32 bits: PMEVCNTR<n>_EL0 [63:32] are RES0 (D24.5.10).
+    if (
+      target.kind === 'cnt' &&
+      target.idx < 31 &&
+      value >> 32n !== 0n &&
+      !config.features.has('FEAT_PMUv3p5')
+    ) {
+      throw new InputError(
+        `Cannot set ${name} to 0x${value.toString(16)}: without FEAT_PMUv3p5 event counters are 32 bits (D24.5.10)`,
+      );
+    }
     if (target.kind === 'reg') stored[target.reg] = value;
     else if (target.kind === 'cnt') cnt[target.idx] = value;
     else typer[target.idx] = value;

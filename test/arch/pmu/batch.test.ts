@@ -127,7 +127,9 @@ function scenario(event: number): fc.Arbitrary<Scenario> {
         }
         for (let i = 0; i < cpu.n; i++) {
           regs[`PMEVTYPER${i}_EL0`] = s.filters[i]! | BigInt(evt[i]!);
-          regs[`PMEVCNTR${i}_EL0`] = s.cnt[i]!;
+          // Without FEAT_PMUv3p5 an event counter holds 32 bits (D24.5.10: [63:32] RES0).
+          const wide = ['PMUv3p5', 'PMUv3p7', 'PMUv3p8', 'PMUv3p9'].includes(cpu.pmuVer);
+          regs[`PMEVCNTR${i}_EL0`] = wide ? s.cnt[i]! : s.cnt[i]! & 0xffff_ffffn;
         }
         if (cpu.features.includes('FEAT_PMUv3_ICNTR')) {
           regs['PMICNTR_EL0'] = s.cnt[32]!;

@@ -609,8 +609,10 @@ describe('zeroPMUCounters(), clearEventCounters(), zeroCycleCounter()', () => {
     const s = zeroPMUCounters(pe(n2, { ...values, MDCR_EL2: 0x84n }), 0b110001n, 1, 4);
     assert.deepEqual(s.cnt.slice(0, 6), [0n, 11n, 12n, 13n, 14n, 15n]);
   });
-  test('without FEAT_PMUv3p5 only bits [31:0] are zeroed', () => {
-    const s = zeroPMUCounters(pe(a53, { PMEVCNTR0_EL0: 0x5_0000_0007n, MDCR_EL2: 0x84n }), 1n, 2, 4);
-    assert.equal(s.cnt[0], 0x5_0000_0000n);
+  test('without FEAT_PMUv3p5 counters are 32 bits: bits [31:0] are zeroed, [63:32] cannot be set', () => {
+    // J1.3.1.120 ZeroPMUCounters(): PMEVCNTR_EL0[idx]<31:0> = Zeros(32); D24.5.10: [63:32] RES0.
+    const s = zeroPMUCounters(pe(a53, { PMEVCNTR0_EL0: 0xffff_fff7n, MDCR_EL2: 0x84n }), 1n, 2, 4);
+    assert.equal(s.cnt[0], 0n);
+    assert.throws(() => pe(a53, { PMEVCNTR0_EL0: 0x5_0000_0007n }), /event counters are 32 bits/);
   });
 });
