@@ -18,6 +18,9 @@
  */
 
 import type { RegisterRef } from '../arch/catalogue.js';
+import { cpuFeatures } from '../arch/cpus.js';
+import type { FeatureName } from '../arch/features.js';
+import { requiredCommonEvents } from '../arch/pmu/events.js';
 import { bits, CYCLE_COUNTER_ID, get, put } from '../arch/pmu/state.js';
 import { counterName, hwReadInto, hwWriteAll, typerName } from './hw.js';
 import { kvmPmuFilteredEvtyper, kvmPmuSetPhysicalAccess, loadedCpu } from './lifecycle.js';
@@ -357,17 +360,37 @@ function accessPmselr(world: World, ref: VcpuRef, acc: TrappedAccess): Handled {
 }
 
 /**
- * `access_pmceid()`: SW_INCR and CHAIN always, the rest from the PMU's PMCEID bitmaps (which the
- * model does not hold: 0), ANDed with the event filter. PMCEID1_EL0 reads 0.
+ * `access_pmceid()` / `kvm_pmu_get_pmceid()` (arch/arm64/kvm/pmu-emul.c): the host PMU's event
+ * bitmaps as the driver read them from PMCEID0/1_EL0 (`compute_pmceid0()` adds SW_INCR and CHAIN,
+ * `compute_pmceid1()` hides STALL_SLOT_BACKEND/FRONTEND/STALL_SLOT, 0x3D..0x3F), each event bit
+ * then kept only if the VM's event filter allows the event (events n and 0x4000 + n). The
+ * hardware's PMCEID is the architecture model's: the events Arm ARM D14.6 requires.
  */
 function accessPmceid(world: World, ref: VcpuRef, acc: TrappedAccess): Handled {
   if (acc.dir === 'write') return injectUndef(world, 'write to read-only PMCEID');
   if (checkPmuAccessDisabled(world, ref, acc, EL0_EN)) return injectUndef(world, 'PMCEID at EL0 with EN = 0');
-  if (acc.reg.def.name === 'PMCEID1_EL0') return done(world, 'access_pmceid: PMCEID1_EL0', 0n);
-  const filter = getVm(world, ref.vm).pmuFilter;
-  let val = 0n;
-  for (const e of [PERFCTR_SW_INCR, PERFCTR_CHAIN]) if (pmuFilterAllows(filter, e)) val |= 1n << BigInt(e);
-  return done(world, 'access_pmceid: PMCEID0_EL0 (SW_INCR, CHAIN)', val);
+  const vm = getVm(world, ref.vm);
+  const pmu = vm.armPmu === undefined ? undefined : world.host.pmus[vm.armPmu];
+  const features = pmu === undefined ? new Set<FeatureName>() : cpuFeatures(pmu.cpu);
+  const hw = requiredCommonEvents((f) => features.has(f));
+  const pmceid1 = acc.reg.def.name === 'PMCEID1_EL0';
+  let val: bigint;
+  if (!pmceid1) {
+    val = hw.pmceid0 | (1n << BigInt(PERFCTR_SW_INCR)) | (1n << BigInt(PERFCTR_CHAIN));
+  } else {
+    val = hw.pmceid1 & ~(0b111n << 29n); // STALL_SLOT* (0x3D..0x3F) are not advertised
+  }
+  const base = pmceid1 ? 0x20 : 0;
+  let masked = 0n;
+  for (let i = 0; i < 32; i++) {
+    if (((val >> BigInt(i)) & 1n) === 1n && pmuFilterAllows(vm.pmuFilter, base + i))
+      masked |= 1n << BigInt(i);
+    const hi = i + 32;
+    if (((val >> BigInt(hi)) & 1n) === 1n && pmuFilterAllows(vm.pmuFilter, 0x4000 + base + i)) {
+      masked |= 1n << BigInt(hi);
+    }
+  }
+  return done(world, `access_pmceid: ${acc.reg.name} (host PMU events, event filter applied)`, masked);
 }
 
 /**
