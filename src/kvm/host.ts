@@ -2,8 +2,13 @@
 /**
  * The host at boot: its physical CPUs (heterogeneous allowed), one PMUv3 PMU instance per CPU
  * type, and the PMUv3 driver's partitioning of each PMU from the `arm_pmuv3.reserved_host_counters`
- * module parameter (v5 07/24, drivers/perf/arm_pmuv3.c). Mainline has no such parameter: a
- * mainline kernel ignores it and never partitions.
+ * module parameter (v5 07/24, v7 06/20, drivers/perf/arm_pmuv3.c). Mainline has no such
+ * parameter: a mainline kernel ignores it and never partitions.
+ *
+ * v5 and v6 take the guest's counters from the host for good at boot (cntr_mask keeps only the
+ * host's). v7 keeps every counter in cntr_mask and only records max_guest_counters; KVM takes the
+ * guest's counters away while a partitioned vCPU is loaded (kvm_pmu_set_guest_counters(), v7
+ * 13/20, in lifecycle.ts).
  *
  * Each CPU starts as EL2 leaves it at boot: MDCR_EL2.HPMN = PMCR_EL0.N (every counter in the
  * first range; arch/arm64/include/asm/el2_setup.h __init_el2_debug) and, with VHE, HCR_EL2.E2H
@@ -38,9 +43,22 @@ export interface ArmPmu {
   readonly n: number;
   /** `arm_pmu->pmuver`. */
   readonly pmuVer: PmuVersion;
-  /** `arm_pmu->cntr_mask`: the counters perf may use (bits 0..30, 31 cycle, 32 instruction). */
+  /**
+   * `arm_pmu->cntr_mask`: the counters perf may use now (bits 0..30, 31 cycle, 32 instruction).
+   * One mask per PMU, shared by all its CPUs. v7 changes it at vcpu_load/vcpu_put.
+   */
   readonly cntrMask: bigint;
-  /** `arm_pmu->hpmn_max`: N - reserved_host_counters, or -1 when not partitioned (v5 07/24). */
+  /**
+   * `arm_pmu->hw_cntr_mask` (v7 06/20): every counter the hardware implements, what cntr_mask is
+   * reset to when no guest holds counters. Before v7 there is no such field; the model keeps the
+   * probed mask here for every kernel.
+   */
+  readonly hwCntrMask: bigint;
+  /**
+   * `arm_pmu->hpmn_max` (v5 07/24), renamed `max_guest_counters` in v6/v7: N -
+   * reserved_host_counters, or -1 when not partitioned. In v7 it only bounds the counters a guest
+   * may take while loaded.
+   */
   readonly hpmnMax: number;
 }
 
@@ -59,15 +77,63 @@ export interface HostCpu {
   readonly savedPmuserenr: bigint;
   /** `kvm_get_running_vcpu()`: the vCPU loaded here, if any. */
   readonly loaded: VcpuRef | undefined;
+  /**
+   * `cpuc->host_squeezed` (v7 13/20, `struct pmu_hw_events` of this CPU's PMU): a host event sat
+   * on a counter a loaded vCPU took, so vcpu_put must reschedule the host's events.
+   */
+  readonly hostSqueezed: boolean;
 }
 
-/** A host perf event (pinned to one CPU) and the counter the PMUv3 driver gave it. */
+/**
+ * The `struct perf_event_attr` bits the PMUv3 driver and KVM read. `perf stat -a -e cycles` opens
+ * an event with all of them false (the perf tool stopped setting exclude_guest by default in
+ * Linux 6.12); `cycles:H` sets excludeGuest, `cycles:G` excludeHost, `cycles:u` excludeKernel,
+ * `cycles:k` excludeUser, `cycles:D` pinned.
+ */
+export interface PerfEventAttr {
+  /** Must stay on the PMU: if it cannot get a counter at schedule-in it goes to the error state. */
+  readonly pinned: boolean;
+  readonly excludeUser: boolean;
+  readonly excludeKernel: boolean;
+  readonly excludeHv: boolean;
+  readonly excludeHost: boolean;
+  readonly excludeGuest: boolean;
+}
+
+/** Every attribute false: a plain per-CPU counting event. */
+export const DEFAULT_PERF_ATTR: PerfEventAttr = {
+  pinned: false,
+  excludeUser: false,
+  excludeKernel: false,
+  excludeHv: false,
+  excludeHost: false,
+  excludeGuest: false,
+};
+
+/**
+ * `event->state`: ACTIVE on a counter, INACTIVE waiting for a counter (a flexible event perf
+ * could not schedule), ERROR (a pinned event perf could not schedule; it stays off until
+ * userspace enables it again).
+ */
+export type PerfEventState = 'active' | 'inactive' | 'error';
+
+/** A host perf event (bound to one CPU) and the counter the PMUv3 driver gave it. */
 export interface HostPerfEvent {
+  /** Its place in Host.perfEvents, in creation order (perf schedules events in this order). */
+  readonly id: number;
   readonly cpu: number;
-  /** The hardware counter: 0..30, or 31 for PMCCNTR_EL0. */
+  /** The hardware counter while active: 0..30, 31 for PMCCNTR_EL0, 32 for PMICNTR_EL0; else -1. */
   readonly idx: number;
   /** The architectural event number. */
   readonly event: number;
+  readonly attr: PerfEventAttr;
+  readonly state: PerfEventState;
+  /** `hwc->config_base`: the event number and the filter bits of armv8pmu_set_event_filter(). */
+  readonly configBase: bigint;
+  /** `event->count`: what it counted on the counters it left (armpmu_event_update()). */
+  readonly count: bigint;
+  /** `hwc->prev_count`: the counter's value when the event was last updated or scheduled in. */
+  readonly prevCount: bigint;
   /** How many overflow interrupts perf has handled for it (perf_event_overflow()). */
   readonly overflows: number;
 }
@@ -123,16 +189,27 @@ export function kvmPmuPartitionSupported(host: { readonly vhe: boolean }): boole
 }
 
 /**
+ * Whether the kernel reserves the guest's counters only while a partitioned vCPU is loaded (v7:
+ * "the host only loses access to the guest counters when a vCPU resides on the CPU"; v7 cover
+ * letter, 13/20) rather than for good at boot (v5, v6).
+ */
+export function hostReservationIsDynamic(policyName: string): boolean {
+  return policyName === 'v7';
+}
+
+/**
  * `armv8pmu_partition(pmu, host_counters)`: valid iff 0 <= host_counters <= PMCR_EL0.N
  * (armv8pmu_reservation_is_valid()), else -EINVAL and a logged error; then hpmn_max = N -
- * host_counters for this PMU and the global, and cntr_mask keeps counters hpmn..N-1 only (the
- * cycle counter and the instruction counter go to the guest).
+ * host_counters for this PMU and the global. v5/v6: cntr_mask keeps counters hpmn..N-1 only (the
+ * cycle counter and the instruction counter go to the guest). v7 (`dynamic`): cntr_mask is left
+ * as probed; max_guest_counters "only defines an upper limit of counters the guest might use".
  *
- * @see drivers/perf/arm_pmuv3.c armv8pmu_partition() (v5 07/24)
+ * @see drivers/perf/arm_pmuv3.c armv8pmu_partition() (v5 07/24; v7 06/20)
  */
 export function armv8pmuPartition(
   pmu: ArmPmu,
   hostCounters: number,
+  dynamic = false,
 ): { readonly pmu: ArmPmu; readonly ok: boolean; readonly log: string } {
   if (!(hostCounters >= 0 && hostCounters <= pmu.n)) {
     return {
@@ -142,6 +219,13 @@ export function armv8pmuPartition(
     };
   }
   const hpmn = pmu.n - hostCounters;
+  if (dynamic) {
+    return {
+      pmu: { ...pmu, hpmnMax: hpmn },
+      ok: true,
+      log: `${pmu.name}: Partitioned PMU with ${hostCounters} host counters -> ${hpmn} guest counters (max_guest_counters = ${hpmn}; cntr_mask unchanged)`,
+    };
+  }
   // bitmap_clear(cntr_mask, 0, hpmn); bitmap_set(cntr_mask, hpmn, host_counters)
   let mask = (pmu.cntrMask & ~ones(hpmn)) | (ones(hostCounters) << BigInt(hpmn));
   mask &= ~(1n << BigInt(CYCLE_COUNTER_ID));
@@ -155,7 +239,7 @@ export function armv8pmuPartition(
 
 /**
  * `__armv8pmu_probe_pmu()`: cntr_mask = counters 0..N-1, the cycle counter and (FEAT_PMUv3_ICNTR)
- * the instruction counter; hpmn_max = -1; then, in a series kernel with reserved_host_counters >= 0,
+ * the instruction counter (v7: hw_cntr_mask, copied to cntr_mask); hpmn_max = -1; then, in a series kernel with reserved_host_counters >= 0,
  * armv8pmu_partition() if kvm_pmu_partition_supported(), else a logged error.
  *
  * @see drivers/perf/arm_pmuv3.c __armv8pmu_probe_pmu() (v5 07/24)
@@ -163,17 +247,17 @@ export function armv8pmuPartition(
 export function armv8pmuProbePmu(
   base: ArmPmu,
   reserved: number,
-  options: { readonly series: boolean; readonly vhe: boolean },
+  options: { readonly series: boolean; readonly vhe: boolean; readonly dynamic?: boolean },
 ): { readonly pmu: ArmPmu; readonly partitioned: boolean; readonly log: readonly string[] } {
   let mask = ones(base.n);
   mask |= 1n << BigInt(CYCLE_COUNTER_ID);
   if (pmuv3HasIcntr(base.cpu)) mask |= 1n << BigInt(INSTRUCTION_COUNTER_ID);
-  const pmu: ArmPmu = { ...base, cntrMask: mask, hpmnMax: -1 };
+  const pmu: ArmPmu = { ...base, cntrMask: mask, hwCntrMask: mask, hpmnMax: -1 };
   if (!options.series || reserved < 0) return { pmu, partitioned: false, log: [] };
   if (!kvmPmuPartitionSupported(options)) {
     return { pmu, partitioned: false, log: [`${pmu.name}: PMU partition is not supported (no VHE)`] };
   }
-  const r = armv8pmuPartition(pmu, reserved);
+  const r = armv8pmuPartition(pmu, reserved, options.dynamic === true);
   return { pmu: r.pmu, partitioned: r.ok, log: [r.log] };
 }
 
@@ -219,9 +303,14 @@ export function bootHost(
       n: cpu.n,
       pmuVer: cpu.pmuVer,
       cntrMask: 0n,
+      hwCntrMask: 0n,
       hpmnMax: -1,
     };
-    const probed = armv8pmuProbePmu(base, reserved, { series, vhe });
+    const probed = armv8pmuProbePmu(base, reserved, {
+      series,
+      vhe,
+      dynamic: hostReservationIsDynamic(policyName),
+    });
     log.push(...probed.log);
     if (probed.partitioned) global = probed.pmu.hpmnMax;
     return probed.pmu;
@@ -240,6 +329,7 @@ export function bootHost(
       savedMdcrEl2: 0n,
       savedPmuserenr: 0n,
       loaded: undefined,
+      hostSqueezed: false,
     };
   });
   return {
