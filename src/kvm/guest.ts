@@ -8,10 +8,16 @@
  * a trap to EL1 is the guest's own business.
  *
  * Guest events count on the physical PE (the partitioned guest's own counters, and host events
- * that count guest time); a raised PMU interrupt goes to the host's handler, which records guest
- * overflows for the running vCPU; kvm_pmu_update_state() then drives the vCPU's interrupt level.
- * A vPMU that is not partitioned is emulated: its counters count as an architectural PMU with
- * N = nr_pmu_counters would, which is what KVM's perf events approximate (kvm_pmu_create_perf_event()).
+ * whose filters let them count at the guest's EL1 or EL0: with VHE, armv8pmu_set_event_filter()
+ * gives an exclude_guest event EXCLUDE_EL1 and kvm_vcpu_pmu_restore_guest() turned its EL0
+ * counting off at vcpu_load; without VHE, __pmu_switch_to_guest() disables it around the entry);
+ * a raised PMU interrupt goes to the host's handler, which records guest overflows for the running
+ * vCPU; kvm_pmu_update_state() then drives the vCPU's interrupt level. A vPMU that is not
+ * partitioned is emulated: its counters count as an architectural PMU with N = nr_pmu_counters
+ * would, which is what KVM's perf events approximate (kvm_pmu_create_perf_event()). Only guestRun()
+ * counts them: those perf events are created with exclude_host (and exclude_hv), so they get no
+ * INCLUDE_EL2 and, with VHE, EXCLUDE_EL0 outside the guest; host code (perf.ts hostRun()) never
+ * counts on them.
  *
  * @module
  */
@@ -25,9 +31,9 @@ import { effectiveHPMN } from '../arch/pmu/ranges.js';
 import { bits, CYCLE_COUNTER_ID, makePeState, type PeState, withReg } from '../arch/pmu/state.js';
 import type { Choices, Unpredictable } from '../arch/unpredictable.js';
 import { GUEST_HCR_EL2_VHE } from './host.js';
-import { hwReadInto } from './hw.js';
+import { hwReadInto, hwWriteAll } from './hw.js';
 import { loadedCpu, logFaults } from './lifecycle.js';
-import { armv8pmuHandleIrq } from './perf.js';
+import { armv8pmuHandleIrq, kvmGetPmuEvents } from './perf.js';
 import { kvmHandleSysReg } from './sys_regs.js';
 import {
   ARMV8_PMU_PMCR_E,
@@ -246,6 +252,28 @@ function countEmulated(
   }));
 }
 
+/**
+ * `__pmu_switch_to_guest(vcpu)` (`toGuest`) or `__pmu_switch_to_host(vcpu)` around a guest entry
+ * without VHE: PMCNTENCLR for the events that only count the host and PMCNTENSET for those that
+ * only count the guest, and the reverse on exit. With VHE nothing: kvm_vcpu_pmu_restore_guest()
+ * switched EL0 counting at vcpu_load, and the EL1/EL2 filters do the rest.
+ *
+ * @see arch/arm64/kvm/hyp/nvhe/switch.c __pmu_switch_to_guest(), __pmu_switch_to_host()
+ */
+function pmuSwitchNvhe(world: World, cpu: number, toGuest: boolean, trace: string[]): World {
+  if (world.host.vhe) return world;
+  const { eventsHost, eventsGuest } = kvmGetPmuEvents(world, cpu);
+  const [off, on] = toGuest ? [eventsHost, eventsGuest] : [eventsGuest, eventsHost];
+  const writes: [string, bigint][] = [];
+  if (off !== 0n) writes.push(['PMCNTENCLR_EL0', off]);
+  if (on !== 0n) writes.push(['PMCNTENSET_EL0', on]);
+  if (writes.length === 0) return world;
+  trace.push(
+    `${toGuest ? '__pmu_switch_to_guest' : '__pmu_switch_to_host'}: counters 0x${off.toString(16)} off, 0x${on.toString(16)} on`,
+  );
+  return withPe(world, cpu, hwWriteAll(getHostCpu(world, cpu).pe, writes, trace));
+}
+
 /** What a guest run did. */
 export interface GuestRunResult {
   readonly world: World;
@@ -257,9 +285,9 @@ export interface GuestRunResult {
 /**
  * The guest on vCPU `ref` causes `events` (event number -> occurrences) at `el` (default EL1):
  * they count on the physical PE under MDCR_EL2 as loaded (the partitioned guest's counters and any
- * host event that counts guest time); a raised PMU interrupt runs the host handler
- * (armv8pmuHandleIrq()); an emulated vPMU counts its virtual registers; then
- * kvm_pmu_update_state().
+ * host event that counts guest time; without VHE between __pmu_switch_to_guest() and
+ * __pmu_switch_to_host()); a raised PMU interrupt runs the host handler (armv8pmuHandleIrq()); an
+ * emulated vPMU counts its virtual registers; then kvm_pmu_update_state().
  */
 export function guestRun(
   world: World,
@@ -271,15 +299,16 @@ export function guestRun(
   const el = opts.el ?? 1;
   const choices = opts.choices ?? {};
   const map = new Map(Object.entries(events).map(([k, v]) => [Number(k), BigInt(v)] as const));
-  const pe = getHostCpu(world, cpu).pe;
+  const trace: string[] = [];
+  const entered = pmuSwitchNvhe(world, cpu, true, trace);
+  const pe = getHostCpu(entered, cpu).pe;
   const h = effectiveHPMN(pe, choices);
   if (h.kind === 'unpredictable') return { world, unpredictable: h, trace: [] };
   const counted = countEvents(pe, map, el, h.value, choices);
   if (counted.kind === 'unpredictable') return { world, unpredictable: counted, trace: [] };
   const irq = pmuIrq(counted.value, h.value, choices);
   if (irq.kind === 'unpredictable') return { world, unpredictable: irq, trace: [] };
-  const trace: string[] = [];
-  let w = withPe(world, cpu, counted.value);
+  let w = pmuSwitchNvhe(withPe(entered, cpu, counted.value), cpu, false, trace);
   if (irq.value) {
     trace.push(`PMU interrupt on CPU ${cpu}`);
     w = armv8pmuHandleIrq(w, cpu, trace);

@@ -85,10 +85,13 @@ export interface HostCpu {
 }
 
 /**
- * The `struct perf_event_attr` bits the PMUv3 driver and KVM read. `perf stat -a -e cycles` opens
- * an event with all of them false (the perf tool stopped setting exclude_guest by default in
- * Linux 6.12); `cycles:H` sets excludeGuest, `cycles:G` excludeHost, `cycles:u` excludeKernel,
- * `cycles:k` excludeUser, `cycles:D` pinned.
+ * The `struct perf_event_attr` bits the PMUv3 driver and KVM read. A raw perf_event_open() with no
+ * exclusions has all of them false. The perf tool's default for exclude_guest depends on its
+ * version: event_attr_init() sets it unless `perf_guest` (tools/perf/util/util.c), and Namhyung
+ * Kim's Sep-2024 patch "perf tools: Don't set attr.exclude_guest by default" (exclude_HG_default)
+ * stops that outside `perf kvm` (when it was merged is not verified here). `cycles:H` sets
+ * excludeGuest, `cycles:G` excludeHost, `cycles:u` excludeKernel, `cycles:k` excludeUser,
+ * `cycles:D` pinned.
  */
 export interface PerfEventAttr {
   /** Must stay on the PMU: if it cannot get a counter at schedule-in it goes to the error state. */

@@ -10,7 +10,11 @@
  * Steps of kvm_arch_vcpu_load() that do not touch the PMU (MMU, VMID, timer, vGIC, FP, pvtime,
  * TWE/TWI, pointer authentication) are not modelled. kvm_vcpu_pmu_restore_guest() and
  * kvm_vcpu_pmu_restore_host() switch the EL0 filter of host events that count only the host or
- * only the guest; the model's host events count both, so they do nothing here.
+ * only the guest (VHE: host and guest user space both run at EL0).
+ *
+ * v7 (13/20) makes the host's counter reservation dynamic: kvm_pmu_load() takes the guest's
+ * counters out of the host PMU's cntr_mask (kvm_pmu_set_guest_counters()), rescheduling host
+ * events that sat on them (perf_pmu_resched_update()), and kvm_pmu_put() gives them back.
  *
  * Every step returns the new world and a trace: one line per kernel function, in call order.
  * Kernel faults (an EL2 access the architecture does not complete) are traced and logged.
@@ -21,6 +25,14 @@
 import { InputError } from '../arch/errors.js';
 import { withReg } from '../arch/pmu/state.js';
 import { counterName, hwReadInto, hwWriteAll, typerName } from './hw.js';
+import {
+  ARMPMU_MAX_HWEVENTS_MASK,
+  filterReg,
+  hostUsedMask,
+  kvmGetPmuEvents,
+  maskBits,
+  perfPmuReschedUpdate,
+} from './perf.js';
 import { fieldGet, MDCR_EL2_HPMN } from './sysreg.js';
 import {
   ARMV8_PMU_EXCLUDE_EL0,
@@ -205,6 +217,119 @@ export function kvmVcpuLoadVhe(world: World, ref: VcpuRef, trace: string[]): Wor
   return withPe(w, cpu, pe);
 }
 
+/** Read-modify-write of the EL0 filter bit of the counters in `mask`, at EL2. */
+function pmuEl0Filter(world: World, cpu: number, mask: bigint, exclude: boolean, faults: string[]): World {
+  let pe = getHostCpu(world, cpu).pe;
+  for (const idx of maskBits(mask)) {
+    const reg = filterReg(idx);
+    const typer = hwReadInto(pe, reg, faults);
+    pe = hwWriteAll(
+      pe,
+      [[reg, exclude ? typer | ARMV8_PMU_EXCLUDE_EL0 : typer & ~ARMV8_PMU_EXCLUDE_EL0]],
+      faults,
+    );
+  }
+  return withPe(world, cpu, pe);
+}
+
+/**
+ * `kvm_vcpu_pmu_restore_guest(vcpu)` on CPU `cpu`: with VHE, EL0 counting enabled for the
+ * counters of events_guest and disabled for those of events_host (kvm_vcpu_pmu_enable_el0(),
+ * kvm_vcpu_pmu_disable_el0(): PMEVTYPER<n>_EL0, PMCCFILTR_EL0, PMICFILTR_EL0), so that while the
+ * vCPU is loaded EL0 means the guest's user space. Nothing without VHE.
+ *
+ * @see arch/arm64/kvm/pmu.c kvm_vcpu_pmu_restore_guest()
+ */
+export function kvmVcpuPmuRestoreGuest(world: World, cpu: number, trace: string[]): World {
+  if (!world.host.vhe) return world;
+  const { eventsHost, eventsGuest } = kvmGetPmuEvents(world, cpu);
+  const faults: string[] = [];
+  let w = pmuEl0Filter(world, cpu, eventsGuest, false, faults);
+  w = pmuEl0Filter(w, cpu, eventsHost, true, faults);
+  trace.push(
+    `kvm_vcpu_pmu_restore_guest: EL0 counting on for events_guest ${hex(eventsGuest)}, off for events_host ${hex(eventsHost)}`,
+    ...faults,
+  );
+  return w;
+}
+
+/**
+ * `kvm_vcpu_pmu_restore_host(vcpu)` on CPU `cpu`: with VHE, EL0 counting enabled for the counters
+ * of events_host and disabled for those of events_guest. Nothing without VHE.
+ *
+ * @see arch/arm64/kvm/pmu.c kvm_vcpu_pmu_restore_host()
+ */
+export function kvmVcpuPmuRestoreHost(world: World, cpu: number, trace: string[]): World {
+  if (!world.host.vhe) return world;
+  const { eventsHost, eventsGuest } = kvmGetPmuEvents(world, cpu);
+  const faults: string[] = [];
+  let w = pmuEl0Filter(world, cpu, eventsHost, false, faults);
+  w = pmuEl0Filter(w, cpu, eventsGuest, true, faults);
+  trace.push(
+    `kvm_vcpu_pmu_restore_host: EL0 counting on for events_host ${hex(eventsHost)}, off for events_guest ${hex(eventsGuest)}`,
+    ...faults,
+  );
+  return w;
+}
+
+/** The message of pr_warn_ratelimited() in kvm_pmu_set_guest_counters() (v7 13/20). */
+export const PINNED_SQUEEZED_WARNING = 'perf: Pinned host event squeezed out by KVM guest PMU partition';
+
+/**
+ * `kvm_pmu_set_guest_counters(cpu_pmu, guest_mask)` on CPU `cpu` for PMU `pmuIdx` (v7 13/20):
+ * new_mask = hw_cntr_mask \ guest_mask. With a guest mask, if a host event of this CPU occupies
+ * one of its counters (cpuc->used_mask), host_squeezed is set, a pinned event there is warned
+ * about (the first one, in counter order), and perf_pmu_resched_update() reschedules the host's
+ * events onto new_mask. With guest_mask 0 (vcpu_put), the host is rescheduled only if it was
+ * squeezed. Otherwise cntr_mask is just set to new_mask. cntr_mask belongs to the PMU, shared by
+ * all its CPUs; host_squeezed and the events are this CPU's.
+ *
+ * @see arch/arm64/kvm/pmu-direct.c kvm_pmu_set_guest_counters(), kvm_pmu_update_mask() (v7 13/20)
+ */
+export function kvmPmuSetGuestCounters(
+  world: World,
+  cpu: number,
+  pmuIdx: number,
+  guestMask: bigint,
+  trace: string[],
+): World {
+  const pmu = world.host.pmus[pmuIdx]!;
+  const hc = getHostCpu(world, cpu);
+  // cpuc = this_cpu_ptr(cpu_pmu->hw_events): this CPU's events of this PMU (none on another PMU's CPU).
+  const own = hc.pmu === pmuIdx;
+  const used = own ? hostUsedMask(world, cpu) : 0n;
+  const guestBitmap = guestMask & ARMPMU_MAX_HWEVENTS_MASK;
+  let newMask = pmu.hwCntrMask & ARMPMU_MAX_HWEVENTS_MASK;
+  let squeezed = own && hc.hostSqueezed;
+  let needResched = false;
+  let w = world;
+  if (guestMask !== 0n) {
+    newMask &= ~guestBitmap;
+    if ((used & guestBitmap) !== 0n) {
+      needResched = true;
+      squeezed = true;
+      for (const idx of maskBits(guestBitmap)) {
+        const ev = w.host.perfEvents.find((e) => e.cpu === cpu && e.state === 'active' && e.idx === idx);
+        if (ev?.attr.pinned === true) {
+          w = withLog(w, [PINNED_SQUEEZED_WARNING]);
+          break;
+        }
+      }
+    }
+  } else if (squeezed) {
+    needResched = true;
+    squeezed = false;
+  }
+  if (own) w = updateHostCpu(w, cpu, (c) => ({ ...c, hostSqueezed: squeezed }));
+  trace.push(
+    `kvm_pmu_set_guest_counters: guest mask ${hex(guestMask)}, new cntr_mask ${hex(newMask)}, host_squeezed = ${squeezed}${needResched ? ', perf_pmu_resched_update' : ''}`,
+  );
+  if (needResched) return perfPmuReschedUpdate(w, cpu, newMask, trace);
+  const pmus = w.host.pmus.slice();
+  pmus[pmuIdx] = { ...pmu, cntrMask: newMask };
+  return { ...w, host: { ...w.host, pmus } };
+}
+
 /**
  * The hardware filter for the guest's PMEVTYPER<idx>_EL0 (PMCCFILTR_EL0 for 31): the guest's
  * value with EXCLUDE_EL0 | EXCLUDE_EL1 set when the VM's event filter denies the event
@@ -241,9 +366,10 @@ function kvmPmuSwaps(world: World, ref: VcpuRef, cpu: number): boolean {
  * PMUSERENR_EL0, PMSELR_EL0, PMCR_EL0 & MASK & ~(P|C), and PMCNTEN / PMINTEN through
  * kvm_pmu_guest_counter_mask(). v6 (11/19, an assumption where not recorded): gated on the vCPU
  * being partitioned and owning the PMU, PMUSERENR_EL0 not swapped, the guest's PMOVS bits cleared
- * in hardware.
+ * in hardware. v7 first calls kvm_pmu_set_guest_counters() with v7's guest mask (the cycle counter
+ * and counters 0..max_guest_counters-1), which also bounds PMCNTEN/PMINTEN.
  *
- * @see arch/arm64/kvm/pmu-direct.c kvm_pmu_load() (v5 17/24; v6 11/19)
+ * @see arch/arm64/kvm/pmu-direct.c kvm_pmu_load() (v5 17/24; v6 11/19; v7 10/20, 13/20)
  */
 export function kvmPmuLoad(world: World, ref: VcpuRef, trace: string[]): World {
   const family = kernelFamily(world);
@@ -259,6 +385,8 @@ export function kvmPmuLoad(world: World, ref: VcpuRef, trace: string[]): World {
   const pmu = vmArmPmu(world, vm)!;
   const regs = getVcpu(world, ref).regs;
   const mask = vmGuestCounterMask(world, vm, cpu);
+  // v7 13/20: the guest's counters leave the host's cntr_mask first.
+  const w = world.policy.name === 'v7' ? kvmPmuSetGuestCounters(world, cpu, vm.armPmu!, mask, trace) : world;
   const writes: [string, bigint][] = [];
   for (let i = 0; i < pmu.hpmnMax; i++)
     writes.push([typerName(i), kvmPmuFilteredEvtyper(world, vm, i, regs.typer[i]!)]);
@@ -272,20 +400,21 @@ export function kvmPmuLoad(world: World, ref: VcpuRef, trace: string[]): World {
   writes.push(['PMINTENSET_EL1', regs.pmintenset & mask], ['PMINTENCLR_EL1', ~regs.pmintenset & mask]);
   if (family === 'v6') writes.push(['PMOVSCLR_EL0', mask]);
   const faults: string[] = [];
-  const pe = hwWriteAll(getHostCpu(world, cpu).pe, writes, faults);
+  const pe = hwWriteAll(getHostCpu(w, cpu).pe, writes, faults);
   trace.push(
     `kvm_pmu_load: guest counters 0..${pmu.hpmnMax - 1} and the cycle counter loaded; PMCNTEN/PMINTEN through guest mask ${hex(mask)}${family === 'v6' ? '; guest PMOVS cleared' : ''}`,
   );
   trace.push(...faults);
-  return withPe(world, cpu, pe);
+  return withPe(w, cpu, pe);
 }
 
 /**
  * `kvm_pmu_put()`: save the guest's PMU context from the hardware (the mirror of kvm_pmu_load();
  * PMOVS is not saved, its virtual copy is canonical). The whole PMCR_EL0 is saved; PMCNTENSET and
- * PMINTENSET through kvm_pmu_guest_counter_mask().
+ * PMINTENSET through kvm_pmu_guest_counter_mask(). v7 then calls kvm_pmu_set_guest_counters(pmu,
+ * 0).
  *
- * @see arch/arm64/kvm/pmu-direct.c kvm_pmu_put() (v5 17/24)
+ * @see arch/arm64/kvm/pmu-direct.c kvm_pmu_put() (v5 17/24; v7 13/20)
  */
 export function kvmPmuPut(world: World, ref: VcpuRef, trace: string[]): World {
   const family = kernelFamily(world);
@@ -315,13 +444,14 @@ export function kvmPmuPut(world: World, ref: VcpuRef, trace: string[]): World {
   }));
   trace.push(`kvm_pmu_put: guest counters 0..${pmu.hpmnMax - 1}, the cycle counter and the controls saved`);
   trace.push(...faults);
-  return w;
+  // v7 13/20: the guest's counters go back to the host.
+  return world.policy.name === 'v7' ? kvmPmuSetGuestCounters(w, cpu, vm.armPmu!, 0n, trace) : w;
 }
 
 /**
  * `kvm_arch_vcpu_load(vcpu, cpu)`, the steps that touch the PMU, in mainline's order:
  * kvm_vcpu_load_debug() (→ kvm_arm_setup_mdcr_el2() through the policy), kvm_vcpu_load_fgt(),
- * kvm_vcpu_load_vhe(), kvm_pmu_load(), and last the supported_cpus check
+ * kvm_vcpu_load_vhe(), kvm_vcpu_pmu_restore_guest(), kvm_pmu_load(), and last the supported_cpus check
  * (vcpu_set_on_unsupported_cpu()). With `unsupportedCheckFirst` the check comes first. Without
  * VHE the model still activates the traps here, standing for __activate_traps() at guest entry.
  *
@@ -340,6 +470,7 @@ export function kvmArchVcpuLoad(world: World, ref: VcpuRef, cpu: number, opts: L
   w = kvmVcpuLoadDebug(w, ref, trace);
   w = kvmVcpuLoadFgt(w, ref, trace);
   w = kvmVcpuLoadVhe(w, ref, trace);
+  w = kvmVcpuPmuRestoreGuest(w, cpu, trace);
   w = kvmPmuLoad(w, ref, trace);
   if (opts.unsupportedCheckFirst !== true) w = vcpuSetOnUnsupportedCpu(w, ref, cpu, trace);
   return { world: logFaults(w, trace), trace };
@@ -349,7 +480,7 @@ export function kvmArchVcpuLoad(world: World, ref: VcpuRef, cpu: number, opts: L
  * `kvm_arch_vcpu_put(vcpu)`, the steps that touch the PMU, in mainline's order:
  * kvm_vcpu_put_debug() (the host's MDCR_EL2 back), kvm_vcpu_put_vhe() (→
  * __deactivate_traps_common(): the host's PMUSERENR_EL0 back unless partitioned, host FGT values
- * 0), kvm_pmu_put(), vcpu_clear_on_unsupported_cpu(), vcpu->cpu = -1.
+ * 0), kvm_vcpu_pmu_restore_host(), kvm_pmu_put(), vcpu_clear_on_unsupported_cpu(), vcpu->cpu = -1.
  *
  * @see arch/arm64/kvm/arm.c kvm_arch_vcpu_put()
  */
@@ -369,6 +500,7 @@ export function kvmArchVcpuPut(world: World, ref: VcpuRef): Step {
   if (pe.config.features.has('FEAT_FGT')) pe = withReg(withReg(pe, 'HDFGRTR_EL2', 0n), 'HDFGWTR_EL2', 0n);
   if (pe.config.features.has('FEAT_FGT2')) pe = withReg(withReg(pe, 'HDFGRTR2_EL2', 0n), 'HDFGWTR2_EL2', 0n);
   let w = withPe(world, cpu, pe);
+  w = kvmVcpuPmuRestoreHost(w, cpu, trace);
   w = kvmPmuPut(w, ref, trace);
   if (getVcpu(w, ref).onUnsupportedCpu) trace.push('vcpu_clear_on_unsupported_cpu');
   w = updateVcpu(w, ref, (v) => ({ ...v, cpu: -1, onUnsupportedCpu: false }));

@@ -12,7 +12,14 @@ import { PMUVER_ENCODING, type PmuVersion } from '../arch/features.js';
 import { bits, CYCLE_COUNTER_ID, put } from '../arch/pmu/state.js';
 import type { ArmPmu } from './host.js';
 import { kvmPmuPartitionSupported } from './host.js';
-import { kvmPmuGuestCounterMask, kvmPmuHostCounterMask, kvmPmuIsPartitioned } from './masks.js';
+import {
+  ARMV8_PMU_CNT_MASK_C,
+  genmask,
+  kvmPmuGuestCounterMask,
+  kvmPmuHostCounterMask,
+  kvmPmuIsPartitioned,
+  type PartitionInputs,
+} from './masks.js';
 import type { PolicyInputs, PolicyResult } from './policy.js';
 import {
   getHostCpu,
@@ -203,13 +210,32 @@ export function kvmPmuAccessibleCounterMask(world: World, ref: VcpuRef, cpu = io
 }
 
 /**
- * `kvm_pmu_guest_counter_mask(kvm->arch.arm_pmu)` on CPU `cpu`.
+ * v7 `kvm_pmu_guest_counter_mask(pmu)`: when partitioned, `ARMV8_PMU_CNT_MASK_C |
+ * GENMASK(max_guest_counters - 1, 0)`: the cycle counter and counters 0..max_guest_counters-1. The
+ * instruction counter is not in it (v7 gives it back to the host: "it was decided the guest will
+ * not own it"), nor are the unimplemented counters N..30 that v5's `ALL & ~host_mask` holds. Not
+ * partitioned: 0. With max_guest_counters = 0 it is GENMASK(-1, 0), all ones (see genmask()).
  *
- * @see arch/arm64/kvm/pmu-direct.c kvm_pmu_guest_counter_mask() (v5 09/24)
+ * @see arch/arm64/kvm/pmu-direct.c kvm_pmu_guest_counter_mask() (v7 10/20)
+ */
+export function kvmPmuGuestCounterMaskV7(p: PartitionInputs): bigint {
+  if (!kvmPmuIsPartitioned(p)) return 0n;
+  return ARMV8_PMU_CNT_MASK_C | genmask(p.hpmnMax - 1, 0);
+}
+
+/** The guest counter mask of the world's kernel: v7's for v7, v5's otherwise. */
+export function kernelGuestCounterMask(world: World, p: PartitionInputs): bigint {
+  return world.policy.name === 'v7' ? kvmPmuGuestCounterMaskV7(p) : kvmPmuGuestCounterMask(p);
+}
+
+/**
+ * `kvm_pmu_guest_counter_mask(kvm->arch.arm_pmu)` on CPU `cpu` (v7: kvmPmuGuestCounterMaskV7()).
+ *
+ * @see arch/arm64/kvm/pmu-direct.c kvm_pmu_guest_counter_mask() (v5 09/24; v7 10/20)
  */
 export function vmGuestCounterMask(world: World, vm: Vm, cpu: number): bigint {
   const pmu = vmArmPmu(world, vm);
-  return kvmPmuGuestCounterMask({
+  return kernelGuestCounterMask(world, {
     armPmu: pmu !== undefined,
     hpmnMax: pmu?.hpmnMax ?? -1,
     hostCounters: getHostCpu(world, cpu).nrEventCounters,
