@@ -31,24 +31,14 @@ import {
   type World,
   withPe,
 } from '../../src/kvm/world.js';
+import type { Activity, IrqStats } from '../kut/pmu_c.js';
 import { host, must, run, vpmuVm } from './kvm_helpers.js';
-
-/** Event number -> occurrences. */
-export type Activity = Readonly<Record<number, bigint>>;
 
 const ALL_SET_32 = 0xffff_ffffn;
 /** The physical CPU the vCPU runs on. */
 const CPU = 0;
 /** MDCR_EL2.HPME, bit [7] (D24.3.17): the host's enable of the second range. */
 const MDCR_EL2_HPME = 1n << 7n;
-
-/** What the guest's PMUIRQ handler saw: per counter, how many interrupts found its flag set. */
-export interface IrqStats {
-  /** Bits of the counters that interrupted at least once. */
-  bitmap: bigint;
-  /** Interrupts seen per counter 0..31. */
-  readonly interrupts: number[];
-}
 
 /** How the VM is built. */
 export interface VmSetup {

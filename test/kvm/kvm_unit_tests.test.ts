@@ -44,47 +44,37 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { type CpuDef, lookupCpu } from '../../src/arch/cpus.js';
-import { type Activity, KvmMachine, type VmSetup } from './kut_guest.js';
-
-// PMCR_EL0 bits (D24.5.8), as arm/pmu.c names them.
-const PMU_PMCR_E = 1n << 0n;
-const PMU_PMCR_P = 1n << 1n;
-const PMU_PMCR_C = 1n << 2n;
-const PMU_PMCR_LC = 1n << 6n;
-const PMU_PMCR_LP = 1n << 7n;
-const PMU_CYCLE_IDX = 31n;
-
-// Common events (D14.2, D14.3).
-const SW_INCR = 0x00;
-const INST_RETIRED = 0x08;
-const CPU_CYCLES = 0x11;
-const MEM_ACCESS = 0x13;
-const INST_PREC = 0x1b;
-const CHAIN = 0x1e;
-const STALL_FRONTEND = 0x23;
-const STALL_BACKEND = 0x24;
-
-/** PMEVTYPER_EXCLUDE_EL0 for a guest at EL1: U only (NSH is added only when running at EL2). */
-const PMEVTYPER_EXCLUDE_EL0 = 1n << 30n;
-
-// ID_AA64DFR0_EL1.PMUVer encodings (D24.2.80), as arm/pmu.c names them.
-const ID_DFR0_PMU_V3_8_1 = 0b0100;
-const ID_DFR0_PMU_V3_8_5 = 0b0110;
-
-// arm/pmu.c constants.
-const ALL_SET_32 = 0x0000_0000_ffff_ffffn;
-const ALL_SET_64 = 0xffff_ffff_ffff_ffffn;
-const PRE_OVERFLOW_32 = 0x0000_0000_ffff_fff0n;
-const PRE_OVERFLOW_64 = 0xffff_ffff_ffff_fff0n;
-const COUNT = 250;
-const MARGIN = 100n;
-const COUNT_INT = 1000;
-const PRE_OVERFLOW2_32 = ALL_SET_32 - BigInt(COUNT) - MARGIN;
-const PRE_OVERFLOW2_64 = ALL_SET_64 - BigInt(COUNT) - MARGIN;
-const NR_SAMPLES = 10;
-
-/** Which overflow width a run of a "(x2)" test exercises (run_event_test's overflow_at_64bits). */
-type Overflow = 32 | 64;
+import {
+  ALL_SET_32,
+  ALL_SET_64,
+  CHAIN,
+  COUNT,
+  COUNT_INT,
+  CPU_CYCLES,
+  ID_DFR0_PMU_V3_8_1,
+  ID_DFR0_PMU_V3_8_5,
+  INST_PREC,
+  INST_RETIRED,
+  MEM_ACCESS,
+  NR_SAMPLES,
+  type Overflow,
+  PMEVTYPER_EXCLUDE_EL0,
+  PMU_CYCLE_IDX,
+  PMU_PMCR_C,
+  PMU_PMCR_E,
+  PMU_PMCR_LC,
+  PMU_PMCR_P,
+  PmuGuest,
+  PRE_OVERFLOW_32,
+  PRE_OVERFLOW2_32,
+  PRE_OVERFLOW2_64,
+  pmcrLp,
+  preOverflow,
+  STALL_BACKEND,
+  STALL_FRONTEND,
+  SW_INCR,
+} from '../kut/pmu_c.js';
+import { KvmMachine, type VmSetup } from './kut_guest.js';
 
 const QEMU_MAX = lookupCpu('qemu-max-8-2');
 
@@ -123,13 +113,6 @@ const V6 = kernel('v6', QEMU_MAX, 2, 4);
 // The guest: arm/pmu.c's helpers
 // ---------------------------------------------------------------------------------------------
 
-/** struct pmu, as pmu_probe() fills it. */
-interface Pmu {
-  readonly version: number;
-  readonly nbImplementedCounters: number;
-  readonly pmcrRo: bigint;
-}
-
 /** One check of a report(): [actual, expected]. */
 type Check = readonly [bigint | boolean | string, bigint | boolean | string];
 
@@ -137,23 +120,15 @@ function show(v: bigint | boolean | string): string {
   return typeof v === 'bigint' ? `0x${v.toString(16)}` : String(v);
 }
 
-class Guest {
-  readonly pmu: Pmu;
+/**
+ * arm/pmu.c's helpers (test/kut/pmu_c.ts) on a vCPU, with report() lines recorded as
+ * kvm-unit-tests prints them. (pmu_probe() reads the PE's ID_AA64DFR0_EL1; KVM traps it
+ * (HCR_EL2.TID3) and caps PMUVer at PMUv3p5 (kvm_arm_pmu_get_pmuver_limit()): the same 6 on
+ * qemu-max-8-2.)
+ */
+class Guest extends PmuGuest<KvmMachine> {
   /** The FAIL lines of the run, in order. */
   readonly failures: string[] = [];
-
-  /** `cpi`: cycles per instruction of every loop the guest runs. */
-  constructor(
-    readonly m: KvmMachine,
-    readonly cpi: bigint,
-  ) {
-    // pmu_probe(): PMUVer from ID_AA64DFR0_EL1[11:8]; pmcr_ro = PMCR & 0xFFFFFF00; N = PMCR[15:11].
-    // (The model's guest reads the PE's ID_AA64DFR0_EL1; KVM traps it (HCR_EL2.TID3) and caps
-    // PMUVer at PMUv3p5 (kvm_arm_pmu_get_pmuver_limit()): the same 6 on qemu-max-8-2.)
-    const version = Number((m.mrs('ID_AA64DFR0_EL1') >> 8n) & 0xfn);
-    const pmcr = this.getPmcr();
-    this.pmu = { version, pmcrRo: pmcr & 0xffff_ff00n, nbImplementedCounters: Number((pmcr >> 11n) & 0x1fn) };
-  }
 
   /**
    * report(msg, ...checks): PASS when every [actual, expected] pair is equal. As in kvm-unit-tests
@@ -178,36 +153,6 @@ class Guest {
     this.report(msg, [ok ? 'as expected' : `interrupts: ${seen === '' ? 'none' : seen}`, 'as expected']);
   }
 
-  /** get_pmcr(): a uint32_t. */
-  getPmcr(): bigint {
-    return this.m.mrs('PMCR_EL0') & ALL_SET_32;
-  }
-
-  /** pmevcntr_mask(): event counters are 64 bits from FEAT_PMUv3p5 (J1.1.1.47), else 32. */
-  pmevcntrMask(): bigint {
-    return this.pmu.version >= ID_DFR0_PMU_V3_8_5 ? ALL_SET_64 : ALL_SET_32;
-  }
-
-  /** pmu_reset(). */
-  reset(): void {
-    this.m.msr('PMCR_EL0', this.pmu.pmcrRo | PMU_PMCR_LC | PMU_PMCR_C | PMU_PMCR_P);
-    this.m.msr('PMCNTENCLR_EL0', ALL_SET_32);
-    this.m.msr('PMOVSCLR_EL0', ALL_SET_32);
-    this.m.msr('PMINTENCLR_EL1', ALL_SET_32);
-    this.m.resetIrqStats();
-  }
-
-  /** is_event_supported(n): PMCEID0/1 low halves for events 0..0x3F, high halves for 0x4000.. */
-  isEventSupported(n: number): boolean {
-    const pmceid0 = this.m.mrs('PMCEID0_EL0');
-    const pmceid1 = this.m.mrs('PMCEID1_EL0');
-    const reg =
-      n <= 0x3f
-        ? (pmceid0 & ALL_SET_32) | ((pmceid1 & ALL_SET_32) << 32n)
-        : (pmceid0 >> 32n) | ((pmceid1 >> 32n) << 32n);
-    return ((reg >> BigInt(n & 0x3f)) & 1n) === 1n;
-  }
-
   /**
    * satisfy_prerequisites(events): enough counters (asserted: nr_pmu_counters is chosen for it), and
    * every event advertised in PMCEID0/1_EL0. The PMCEID reads are made as the original makes them
@@ -225,92 +170,6 @@ class Guest {
     );
     for (const e of events) this.isEventSupported(e);
   }
-
-  /** `instrs` instructions at EL1, taking cpi cycles each. */
-  exec(instrs: bigint, extra: Activity = {}): void {
-    this.m.run({ [INST_RETIRED]: instrs, [CPU_CYCLES]: instrs * this.cpi, ...extra });
-  }
-
-  /**
-   * precise_instrs_loop(loop, pmcr): MSR PMCR_EL0 = pmcr, then "Total instrs = isb + msr +
-   * 2*loop = 2 + 2*loop" while counting, then MSR PMCR_EL0 = XZR.
-   */
-  preciseInstrsLoop(loop: number, pmcr: bigint): void {
-    this.m.msr('PMCR_EL0', pmcr);
-    this.exec(2n + 2n * BigInt(loop));
-    this.m.msr('PMCR_EL0', 0n);
-  }
-
-  /** measure_instrs(num, pmcr): precise_instrs_loop((num - 2) / 2, pmcr). */
-  measureInstrs(num: number, pmcr: bigint): void {
-    assert.ok(num >= 4 && (num - 2) % 2 === 0);
-    this.preciseInstrsLoop((num - 2) / 2, pmcr);
-  }
-
-  /**
-   * mem_access_loop(addr, loop, pmcr): MSR PMCR_EL0 = pmcr, then exactly `loop` memory accesses
-   * in 4*loop + 5 instructions, then MSR PMCR_EL0 = XZR.
-   */
-  memAccessLoop(loop: number, pmcr: bigint): void {
-    this.m.msr('PMCR_EL0', pmcr);
-    this.exec(4n * BigInt(loop) + 5n, { [MEM_ACCESS]: BigInt(loop) });
-    this.m.msr('PMCR_EL0', 0n);
-  }
-
-  /** enable_chain_counter(even): the odd (high) counter first, then the even one. */
-  enableChainCounter(even: number): void {
-    this.m.msr('PMCNTENSET_EL0', 1n << BigInt(even + 1));
-    this.m.msr('PMCNTENSET_EL0', 1n << BigInt(even));
-  }
-
-  /** disable_chain_counter(even): the even (low) counter first, then the odd one. */
-  disableChainCounter(even: number): void {
-    this.m.msr('PMCNTENCLR_EL0', 1n << BigInt(even));
-    this.m.msr('PMCNTENCLR_EL0', 1n << BigInt(even + 1));
-  }
-
-  /** `count` writes of `value` to PMSWINC_EL0. */
-  swIncr(count: number, value: bigint): void {
-    for (let i = 0; i < count; i++) this.m.msr('PMSWINC_EL0', value);
-  }
-
-  /** expect_interrupts(bitmap): exactly one interrupt on each counter of `bitmap`, none else. */
-  expectInterrupts(bitmap: bigint): boolean {
-    const irq = this.m.irq;
-    if (irq.bitmap !== bitmap) return false;
-    for (let i = 0; i < 32; i++) {
-      const bit = 1n << BigInt(i);
-      if ((irq.bitmap & bit) !== 0n) {
-        irq.bitmap &= ~bit;
-        if (irq.interrupts[i] !== 1) return false;
-      }
-    }
-    return true;
-  }
-
-  cnt(n: number): bigint {
-    return this.m.mrs(`PMEVCNTR${n}_EL0`);
-  }
-
-  setCnt(n: number, value: bigint): void {
-    this.m.msr(`PMEVCNTR${n}_EL0`, value);
-  }
-
-  setType(n: number, value: bigint | number): void {
-    this.m.msr(`PMEVTYPER${n}_EL0`, BigInt(value));
-  }
-
-  ovs(): bigint {
-    return this.m.mrs('PMOVSCLR_EL0');
-  }
-}
-
-function preOverflow(ovf: Overflow): bigint {
-  return ovf === 64 ? PRE_OVERFLOW_64 : PRE_OVERFLOW_32;
-}
-
-function pmcrLp(ovf: Overflow): bigint {
-  return ovf === 64 ? PMU_PMCR_LP : 0n;
 }
 
 // ---------------------------------------------------------------------------------------------

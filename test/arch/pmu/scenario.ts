@@ -11,17 +11,7 @@ import type { CpuDef } from '../../../src/arch/cpus.js';
 import { countEvents, pmuIrq } from '../../../src/arch/pmu/count.js';
 import { effectiveHPMN } from '../../../src/arch/pmu/ranges.js';
 import { type El, makePeState, type PeState } from '../../../src/arch/pmu/state.js';
-
-/** Event number -> occurrences. */
-export type Activity = Readonly<Record<number, bigint>>;
-
-/** What the guest's PMUIRQ handler saw: per counter, how many interrupts found its flag set. */
-export interface IrqStats {
-  /** Bits of the counters that interrupted at least once. */
-  bitmap: bigint;
-  /** Interrupts seen per counter 0..31. */
-  readonly interrupts: number[];
-}
+import type { Activity, IrqStats } from '../../kut/pmu_c.js';
 
 const ALL_SET_32 = 0xffff_ffffn;
 
