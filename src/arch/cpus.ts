@@ -502,6 +502,8 @@ export function lookupCpu(name: string): CpuDef {
 }
 
 const INLINE_MEMBERS = ['pmuVer', 'n', 'features', 'impdef'] as const;
+/** What every inline CPU implements because the model's PE has it (see parseInlineCpu). */
+export const INLINE_BY_CONSTRUCTION: readonly FeatureName[] = ['FEAT_AA64', 'FEAT_EL2', 'FEAT_AA64EL2'];
 const INLINE_EXAMPLE = '{"pmuVer": "PMUv3p5", "n": 6, "features": ["FEAT_FGT"]}';
 const PMCR_N_MASK = 0x1fn << 11n;
 const HEX64 = /^0x[0-9a-f]{1,16}$/i;
@@ -562,7 +564,12 @@ export function parseInlineCpu(value: unknown): CpuDef {
     features: [],
     source: '',
   });
-  const names: FeatureName[] = [];
+  // The PE of the batch protocol and of the CLI has, by construction, AArch64 at every Exception
+  // level and EL2 (docs/protocol.md "The PE"); EL3 only with FEAT_EL3, then AArch64 too (A2.2.1
+  // FEAT_AA64EL2: "When FEAT_AA64EL2 and FEAT_EL3 are implemented, FEAT_AA64EL3 is implemented").
+  // Listing them here lets the closure apply the rules that need them (A2.2.7, A2.2.10:
+  // "When FEAT_PMUv3p9 and FEAT_AA64EL2 are implemented, FEAT_FGT2 is implemented").
+  const names: FeatureName[] = [...INLINE_BY_CONSTRUCTION];
   features.forEach((f: unknown, i) => {
     if (typeof f !== 'string' || !isFeatureName(f)) {
       const hint = typeof f === 'string' ? didYouMean(f, FEATURE_NAMES) : '';

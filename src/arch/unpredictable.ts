@@ -101,12 +101,22 @@ export const UNPREDICTABLE_RULES: readonly UnpredictableRule[] = [
     name: 'FREEZE_OVERFLOW',
     source:
       'Arm ARM D13.5.2.1: with PMCR_EL0.FZO or MDCR_EL2.HPMFZO 1, "it is CONSTRAINED UNPREDICTABLE whether any event happening at or about the same time as the event that caused the overflow is counted"; ITLHSZ (CHAIN)',
-    when: 'A count step sets an overflow flag of a range whose freeze-on-overflow control (FZO, HPMFZO) is 1',
+    when: 'A counter of a range whose freeze-on-overflow control (FZO, HPMFZO) is 1 overflows, and another counter of that range counts the overflowing occurrence or a later one of the same step',
     behaviours: [
       {
         name: 'sequential',
         meaning:
           'Counters are updated in the ASL order (PMICNTR, PMEVCNTR0..N-1, PMCCNTR): those before the overflowing counter in the same occurrence count it, those after it (and its CHAIN) do not',
+      },
+      {
+        name: 'whole-occurrence',
+        meaning:
+          'Every counter of the range counts the occurrence that overflows (an event at the same time); none counts a later one',
+      },
+      {
+        name: 'one-later',
+        meaning:
+          'The range freezes one occurrence late: its counters count the overflowing occurrence and the next one (an event about the same time)',
       },
     ],
   },
@@ -173,13 +183,16 @@ export function unpredictableRule(name: RuleName): UnpredictableRule {
 
 /**
  * ConstrainUnpredictable(): the chosen behaviour for `rule` if the caller chose one of `allowed`,
- * else the `unpredictable` answer. A choice outside `allowed` also answers `unpredictable`.
+ * else the `unpredictable` answer. A choice outside `allowed` also answers `unpredictable`. A
+ * case with a single permitted behaviour is no choice: that behaviour is taken (K1.2.1: the PE
+ * follows one of the permitted behaviours).
  */
 export function constrainUnpredictable(
   rule: RuleName,
   allowed: readonly string[],
   choices: Choices,
 ): { readonly kind: 'chosen'; readonly behaviour: string } | Unpredictable {
+  if (allowed.length === 1) return { kind: 'chosen', behaviour: allowed[0]! };
   const chosen = choices[rule];
   if (chosen !== undefined && allowed.includes(chosen)) return { kind: 'chosen', behaviour: chosen };
   return { kind: 'unpredictable', rule, allowed };

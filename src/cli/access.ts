@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: MIT
-import { type AccessResult, accessSysreg } from '../arch/access.js';
 import { lookupRegister } from '../arch/catalogue.js';
 import { parseCpu } from '../arch/cpus.js';
 import { InputError } from '../arch/errors.js';
 import { parseValue } from '../arch/fields.js';
 import { type El, makePeState } from '../arch/pmu/state.js';
+import { type PeStep, stepOutcomes } from '../arch/step.js';
 import { type Choices, type RuleName, UNPREDICTABLE_RULES } from '../arch/unpredictable.js';
-import { outcomeJson } from '../protocol/arch.js';
+import { stepOutcomesJson } from '../protocol/arch.js';
 import type { Command } from './command.js';
 import { parseCommandArgs } from './command.js';
-import { hex } from './format.js';
 import { ok } from './io.js';
+import { outcomesInWords } from './outcomes.js';
 
 function pairs(list: readonly string[] | undefined, what: string): [string, string][] {
   return (list ?? []).map((p) => {
@@ -18,21 +18,6 @@ function pairs(list: readonly string[] | undefined, what: string): [string, stri
     if (eq <= 0) throw new InputError(`${what}: expected NAME=VALUE, got ${JSON.stringify(p)}`);
     return [p.slice(0, eq), p.slice(eq + 1)];
   });
-}
-
-/** One line describing an access result. */
-export function describeAccess(r: AccessResult): string {
-  const o = r.outcome;
-  switch (o.kind) {
-    case 'ok':
-      return o.value === undefined ? 'ok' : `ok, value ${hex(o.value)}`;
-    case 'undefined':
-      return 'UNDEFINED';
-    case 'trap':
-      return `trap to EL${o.toEl}, EC ${hex(o.ec)}, ISS ${hex(o.iss)}`;
-    case 'unpredictable':
-      return `CONSTRAINED UNPREDICTABLE (${o.rule}); permitted: ${o.allowed.join(', ')}`;
-  }
 }
 
 export const accessCommand: Command = {
@@ -87,16 +72,23 @@ Examples:
     }
     const reg = lookupRegister(regName);
     const pe = makePeState(cpu, regs);
-    const r = accessSysreg(
-      pe,
+    const step: PeStep =
       dir === 'read'
-        ? { el, dir, reg, rt: 0 }
-        : { el, dir, reg, value: parseValue(valueText ?? '', `${reg.name} value`), rt: 0 },
-      choices as Choices,
-    );
-    if (values.json) return ok(JSON.stringify({ ...outcomeJson(r.outcome, r.via), rule: r.rule }));
-    const lines = [`EL${el} ${dir} of ${reg.name} on ${cpu.name}: ${describeAccess(r)}`, `why: ${r.rule}`];
-    if (r.via !== undefined) lines.push(`(CONSTRAINED UNPREDICTABLE ${r.via}, resolved by --choose)`);
+        ? { kind: 'read', el, reg, rt: 0 }
+        : { kind: 'write', el, reg, value: parseValue(valueText ?? '', `${reg.name} value`), rt: 0 };
+    const r = stepOutcomes(pe, step, choices as Choices);
+    const why = r.kind === 'unpredictable' ? r.why : r.rule;
+    if (values.json) return ok(JSON.stringify({ ...stepOutcomesJson(r), rule: why }));
+    const words = outcomesInWords(r);
+    const lines = [`EL${el} ${dir} of ${reg.name} on ${cpu.name}: ${words.head}`];
+    for (const l of words.lines) lines.push(`  ${l}`);
+    lines.push(`why: ${why}`);
+    if (r.kind === 'determined' && r.via !== undefined) {
+      lines.push(`(CONSTRAINED UNPREDICTABLE ${r.via}, resolved by --choose)`);
+    }
+    if (r.met.length > 0 && r.kind === 'determined') {
+      lines.push(`met: ${r.met.join(', ')} (every permitted behaviour gives this answer)`);
+    }
     return ok(lines.join('\n'));
   },
 };

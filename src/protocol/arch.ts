@@ -6,46 +6,111 @@
  * @module
  */
 
-import { type AccessOutcome, accessSysreg } from '../arch/access.js';
-import { countEvents } from '../arch/pmu/count.js';
-import { effectiveHPMN } from '../arch/pmu/ranges.js';
+import type { AccessOutcome } from '../arch/access.js';
 import { bits, makePeState, type PeState, put, storageOf, storedValue } from '../arch/pmu/state.js';
-import type { RuleName } from '../arch/unpredictable.js';
-import type { ArchRequest, ArchStep } from './schema.js';
+import { type CompletedOutcome, type StepOutcomes, stepOutcomes } from '../arch/step.js';
+import type { Choices, RuleName } from '../arch/unpredictable.js';
+import type { ArchRequest } from './schema.js';
+
+/** A read's or write's answer members shared by `ok` answers. */
+interface OkAnswer {
+  readonly outcome: 'ok';
+  readonly value?: string;
+  /** Bits of `value` that differ between the permitted behaviours (0 in `value`). */
+  readonly unknown?: string;
+  /** The case a `choose` resolved. */
+  readonly unpredictable?: RuleName;
+  /** Cases met whose permitted behaviours all give this answer. */
+  readonly met?: readonly RuleName[];
+}
+
+/** One distinct result of an undetermined step, as JSON. */
+export type OutcomeAnswer = CompletedAnswer & {
+  /** Each combination of behaviours giving it, as `choose` objects. */
+  readonly behaviours: readonly Choices[];
+  /** Storage that this result changes: name -> new value. */
+  readonly changes: Readonly<Record<string, string>>;
+};
+
+type CompletedAnswer =
+  | { readonly outcome: 'ok'; readonly value?: string }
+  | { readonly outcome: 'undefined' }
+  | { readonly outcome: 'trap'; readonly toEl: number; readonly ec: string; readonly iss: string };
 
 /** The answer to one step, as JSON. */
 export type StepAnswer =
-  | { readonly outcome: 'ok'; readonly value?: string; readonly unpredictable?: RuleName }
-  | { readonly outcome: 'undefined' }
-  | { readonly outcome: 'trap'; readonly toEl: number; readonly ec: string; readonly iss: string }
-  | { readonly outcome: 'unpredictable'; readonly rule: RuleName; readonly allowed: readonly string[] };
+  | OkAnswer
+  | { readonly outcome: 'undefined'; readonly met?: readonly RuleName[] }
+  | {
+      readonly outcome: 'trap';
+      readonly toEl: number;
+      readonly ec: string;
+      readonly iss: string;
+      readonly met?: readonly RuleName[];
+    }
+  | {
+      readonly outcome: 'unpredictable';
+      readonly rule: RuleName;
+      readonly allowed: readonly string[];
+      readonly outcomes?: readonly OutcomeAnswer[];
+    };
 
 /** The answer to an architecture request, as JSON. */
 export interface ArchAnswer {
   readonly id: string | number | null;
   readonly results: readonly StepAnswer[];
   readonly final: Readonly<Record<string, string>>;
+  /**
+   * The steps (0-based) whose permitted behaviours leave different states: the later results and
+   * `final` are computed as if such a step had changed nothing.
+   */
+  readonly unresolved?: readonly number[];
 }
 
 function hex(v: bigint): string {
   return `0x${v.toString(16)}`;
 }
 
-/** The JSON form of an access outcome. */
-export function outcomeJson(o: AccessOutcome, via?: RuleName): StepAnswer {
+function completedJson(o: CompletedOutcome): CompletedAnswer {
   switch (o.kind) {
-    case 'ok': {
-      const base: { outcome: 'ok'; value?: string; unpredictable?: RuleName } = { outcome: 'ok' };
-      if (o.value !== undefined) base.value = hex(o.value);
-      if (via !== undefined) base.unpredictable = via;
-      return base;
-    }
+    case 'ok':
+      return o.value === undefined ? { outcome: 'ok' } : { outcome: 'ok', value: hex(o.value) };
     case 'undefined':
       return { outcome: 'undefined' };
     case 'trap':
       return { outcome: 'trap', toEl: o.toEl, ec: hex(BigInt(o.ec)), iss: hex(BigInt(o.iss)) };
+  }
+}
+
+/** The JSON form of an access outcome (one evaluation, under fixed choices). */
+export function outcomeJson(o: AccessOutcome, via?: RuleName): StepAnswer {
+  if (o.kind === 'unpredictable') return { outcome: 'unpredictable', rule: o.rule, allowed: o.allowed };
+  const base = completedJson(o);
+  return via !== undefined && base.outcome === 'ok' ? { ...base, unpredictable: via } : base;
+}
+
+/** The JSON form of a step's outcomes under every permitted behaviour (docs/protocol.md). */
+export function stepOutcomesJson(r: StepOutcomes): StepAnswer {
+  const met = r.met.length > 0 ? { met: r.met } : {};
+  switch (r.kind) {
+    case 'determined': {
+      const base = completedJson(r.outcome);
+      const via = r.via !== undefined && base.outcome === 'ok' ? { unpredictable: r.via } : {};
+      return { ...base, ...via, ...met };
+    }
+    case 'unknown-bits':
+      return { outcome: 'ok', value: hex(r.value), unknown: hex(r.unknown), ...met };
     case 'unpredictable':
-      return { outcome: 'unpredictable', rule: o.rule, allowed: o.allowed };
+      return {
+        outcome: 'unpredictable',
+        rule: r.rule,
+        allowed: r.allowed,
+        outcomes: r.groups.map((g) => ({
+          ...completedJson(g.outcome),
+          behaviours: g.behaviours,
+          changes: Object.fromEntries([...g.changes].map(([k, v]) => [k, hex(v)])),
+        })),
+      };
   }
 }
 
@@ -62,37 +127,6 @@ export function initialState(req: ArchRequest): PeState {
   return makePeState(req.cpu, regs);
 }
 
-/** Runs one step; returns its answer and the state after it (unchanged unless it completed). */
-export function runStep(
-  pe: PeState,
-  step: ArchStep,
-  req: ArchRequest,
-): { answer: StepAnswer; state: PeState } {
-  if (step.kind === 'count') {
-    const hpmn = effectiveHPMN(pe, req.choices);
-    if (hpmn.kind === 'unpredictable') {
-      return { answer: { outcome: 'unpredictable', rule: hpmn.rule, allowed: hpmn.allowed }, state: pe };
-    }
-    const r = countEvents(pe, step.events, step.el, hpmn.value, req.choices);
-    if (r.kind === 'unpredictable') {
-      return { answer: { outcome: 'unpredictable', rule: r.rule, allowed: r.allowed }, state: pe };
-    }
-    const via = r.via ?? hpmn.via;
-    return {
-      answer: via === undefined ? { outcome: 'ok' } : { outcome: 'ok', unpredictable: via },
-      state: r.value,
-    };
-  }
-  const r = accessSysreg(
-    pe,
-    step.kind === 'read'
-      ? { el: step.el, dir: 'read', reg: step.reg, rt: step.rt }
-      : { el: step.el, dir: 'write', reg: step.reg, value: step.value, rt: step.rt },
-    req.choices,
-  );
-  return { answer: outcomeJson(r.outcome, r.via), state: r.state };
-}
-
 const PMCR_N = bits('PMCR_EL0', 'N');
 
 /** Evaluates a parsed request. */
@@ -101,11 +135,13 @@ export function evaluateArchRequest(req: ArchRequest): ArchAnswer {
   for (const r of req.final) storageOf(r.name);
   let pe = initialState(req);
   const results: StepAnswer[] = [];
-  for (const step of req.steps) {
-    const { answer, state } = runStep(pe, step, req);
-    results.push(answer);
-    pe = state;
-  }
+  const unresolved: number[] = [];
+  req.steps.forEach((step, i) => {
+    const r = stepOutcomes(pe, step, req.choices);
+    results.push(stepOutcomesJson(r));
+    if (r.kind !== 'unpredictable') pe = r.state;
+    else if (r.groups.some((g) => g.changes.size > 0)) unresolved.push(i);
+  });
   const final: Record<string, string> = {};
   for (const r of req.final) {
     let v = storedValue(pe, r.name);
@@ -113,5 +149,7 @@ export function evaluateArchRequest(req: ArchRequest): ArchAnswer {
     if (r.def.name === 'PMCR_EL0') v = put(v, PMCR_N, BigInt(pe.config.n)) | pe.config.pmcrImpdef;
     final[r.name] = hex(v);
   }
-  return { id: req.id, results, final };
+  return unresolved.length === 0
+    ? { id: req.id, results, final }
+    : { id: req.id, results, final, unresolved };
 }

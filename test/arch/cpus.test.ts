@@ -283,6 +283,9 @@ describe('lookupCpu()', () => {
 });
 
 describe('parseInlineCpu() / parseCpu()', () => {
+  // The protocol's PE has AArch64 at every EL and EL2 (docs/protocol.md "The PE"): every inline
+  // CPU lists FEAT_AA64, FEAT_EL2 and FEAT_AA64EL2 before the given features.
+  const BY_CONSTRUCTION = ['FEAT_AA64', 'FEAT_EL2', 'FEAT_AA64EL2'];
   test('reads pmuVer, n and features', () => {
     const cpu = parseInlineCpu({ pmuVer: 'PMUv3p5', n: 6, features: ['FEAT_FGT'] });
     assert.deepEqual(cpu, {
@@ -291,9 +294,20 @@ describe('parseInlineCpu() / parseCpu()', () => {
       arch: 'unspecified',
       pmuVer: 'PMUv3p5',
       n: 6,
-      features: ['FEAT_FGT'],
+      features: [...BY_CONSTRUCTION, 'FEAT_FGT'],
       source: 'given inline',
     });
+  });
+
+  test('A2.2.10: an inline PMUv3p9 CPU has FEAT_FGT2, since the PE has AArch64 EL2', () => {
+    // "When FEAT_PMUv3p9 and FEAT_AA64EL2 are implemented, FEAT_FGT2 is implemented" (A2.2.10).
+    const f = cpuFeatures(parseInlineCpu({ pmuVer: 'PMUv3p9', n: 4, features: [] }));
+    assert.ok(f.has('FEAT_FGT2'));
+    // A2.2.1: "When FEAT_AA64EL2 and FEAT_EL3 are implemented, FEAT_AA64EL3 is implemented."
+    assert.ok(!f.has('FEAT_AA64EL3'));
+    const f3 = cpuFeatures(parseInlineCpu({ pmuVer: 'PMUv3p1', n: 4, features: ['FEAT_EL3'] }));
+    assert.ok(f3.has('FEAT_AA64EL3'));
+    assert.ok(!f3.has('FEAT_FGT2'));
   });
 
   test('features are optional; impdef.PMCR_EL0 becomes pmcrImpdef without N', () => {
@@ -302,7 +316,7 @@ describe('parseInlineCpu() / parseCpu()', () => {
       n: 0,
       impdef: { PMCR_EL0: '0x41023000', PMCEID0_EL0: '0x3f' },
     });
-    assert.deepEqual(cpu.features, []);
+    assert.deepEqual(cpu.features, BY_CONSTRUCTION);
     assert.equal(cpu.n, 0);
     assert.equal(cpu.pmcrImpdef, 0x41020000n);
   });
@@ -311,7 +325,7 @@ describe('parseInlineCpu() / parseCpu()', () => {
     assert.equal(parseCpu('cortex-a76').name, 'cortex-a76');
     const cpu = parseCpu(' {"pmuVer": "PMUv3p7", "n": 31, "features": ["FEAT_HPMN0", "FEAT_HPMN0"]}');
     assert.equal(cpu.n, 31);
-    assert.deepEqual(cpu.features, ['FEAT_HPMN0']);
+    assert.deepEqual(cpu.features, [...BY_CONSTRUCTION, 'FEAT_HPMN0']);
   });
 
   const bad: [string, unknown, RegExp][] = [

@@ -19,7 +19,13 @@
  * @module
  */
 
-import { type Choices, type Constrained, constrainUnpredictable, type RuleName } from '../unpredictable.js';
+import {
+  type Choices,
+  type Constrained,
+  constrainUnpredictable,
+  type RuleName,
+  type Unpredictable,
+} from '../unpredictable.js';
 import {
   evtCount,
   PMU_EVENT_CHAIN,
@@ -90,6 +96,10 @@ interface Batch {
   readonly live0: (boolean | undefined)[];
   /** Counts while its range is frozen. */
   readonly live1: boolean[];
+  /** The FREEZE_OVERFLOW behaviour, once a freeze makes it matter. */
+  mode: FreezeMode;
+  /** Whether FREEZE_OVERFLOW was asked. */
+  freezeAsked: boolean;
 }
 
 function minOf(a: bigint, b: bigint): bigint {
@@ -121,13 +131,48 @@ function liveness(b: Batch, idx: number): void {
   b.live1[idx] = l0 && on ? countPMUEventsAssuming(b.pe, idx, b.el, b.hpmn, true) : l0;
 }
 
-/** The number of leading occurrences in which counter idx counts. */
-function span(b: Batch, idx: number): bigint {
+/**
+ * When a freezing range stops counting, relative to the occurrence whose overflow freezes it: the
+ * behaviours of FREEZE_OVERFLOW (Arm ARM D13.5.2.1: whether events "at or about the same time" as
+ * the overflowing one are counted is CONSTRAINED UNPREDICTABLE). 'sequential' is the ASL's order
+ * within the occurrence; 'whole-occurrence' lets every counter of the range count the overflowing
+ * occurrence; 'one-later' also lets the range count the next occurrence.
+ */
+export type FreezeMode = 'sequential' | 'whole-occurrence' | 'one-later';
+
+/** The FREEZE_OVERFLOW behaviours, in the order the rule table lists them. */
+export const FREEZE_MODES: readonly FreezeMode[] = ['sequential', 'whole-occurrence', 'one-later'];
+
+/** The number of leading occurrences in which counter idx counts, under freeze mode `mode`. */
+function span(b: Batch, idx: number, mode: FreezeMode = b.mode): bigint {
   const f = b.freeze[getPMUCounterRange(idx, b.hpmn)];
   if (b.live1[idx]) return b.k;
   if (f.atStart || b.live0[idx] !== true) return 0n;
   if (f.at === undefined) return b.k;
+  if (mode === 'whole-occurrence') return f.at.j;
+  if (mode === 'one-later') return minOf(b.k, f.at.j + 1n);
   return positionOf(idx) <= f.at.pos ? f.at.j : f.at.j - 1n;
+}
+
+/**
+ * Settles the freeze mode once range r's freeze point is known: when the FREEZE_OVERFLOW
+ * behaviours give some counter of r a different span, the caller's choice (held for the whole
+ * step); when they all agree, nothing is asked. Returns the case when no choice resolves it.
+ */
+function settleMode(b: Batch, r: PMUCounterRange, choices: Choices): Unpredictable | undefined {
+  if (b.freeze[r].at === undefined) return undefined;
+  let differs = false;
+  for (let idx = 0; idx <= INSTRUCTION_COUNTER_ID && !differs; idx++) {
+    if (b.live0[idx] === undefined || getPMUCounterRange(idx, b.hpmn) !== r) continue;
+    const s = span(b, idx, 'sequential');
+    differs = FREEZE_MODES.some((m) => span(b, idx, m) !== s);
+  }
+  if (!differs) return undefined;
+  const c = constrainUnpredictable('FREEZE_OVERFLOW', FREEZE_MODES, choices);
+  if (c.kind === 'unpredictable') return c;
+  b.mode = c.behaviour as FreezeMode;
+  b.freezeAsked = true;
+  return undefined;
 }
 
 /** Whether an overflow of counter idx is a freeze trigger (ShouldPMUFreeze(): SYNC aside). */
@@ -212,6 +257,8 @@ export function countEventBatch(
     lp: [],
     live0: [],
     live1: [],
+    mode: 'sequential',
+    freezeAsked: false,
   };
   const v = pe.cnt;
   for (let idx = 0; idx < n; idx++) {
@@ -237,6 +284,8 @@ export function countEventBatch(
 
   // The first range, then the CHAIN across the boundary, then the second range.
   settle(b, 'R1', icntr, undefined);
+  const u1 = settleMode(b, 'R1', choices);
+  if (u1 !== undefined) return u1;
   let via: RuleName | undefined;
   let crossSpanE: bigint | undefined;
   if (hpmn % 2 === 1 && hpmn < n && b.role[hpmn] === 'chain') {
@@ -251,6 +300,9 @@ export function countEventBatch(
     }
   }
   settle(b, 'R2', icntr, crossSpanE);
+  const u2 = settleMode(b, 'R2', choices);
+  if (u2 !== undefined) return u2;
+  if (b.freezeAsked) via = via ?? 'FREEZE_OVERFLOW';
 
   // Apply the spans.
   const cnt = pe.cnt.slice();

@@ -14,7 +14,7 @@
 
 import { InputError } from '../errors.js';
 import { type Choices, type Constrained, constrainUnpredictable, type RuleName } from '../unpredictable.js';
-import { countEventBatch } from './batch.js';
+import { countEventBatch, FREEZE_MODES } from './batch.js';
 import { PMU_EVENT_SW_INCR } from './events.js';
 import { pmuCycleEventCounters, pmuEventFor } from './increment.js';
 import { checkPMUOverflowCondition, pmuInterruptEnabled, resolvePMEE, restorePMEE } from './overflow.js';
@@ -27,6 +27,7 @@ import {
   isFeatureImplemented,
   isSet,
   type PeState,
+  samePeState,
 } from './state.js';
 
 export { countPMUEvents } from './filter.js';
@@ -54,13 +55,15 @@ const MAX_OCCURRENCES = 1n << 64n;
  * (pmuSwIncrement()) and even-counter overflows generate them; occurrences given for them count
  * nothing. Costs O(counters) per event, whatever the number of occurrences.
  *
- * Freeze-on-overflow (PMCR_EL0.FZO, MDCR_EL2.HPMFZO) follows the ASL's order within an
- * occurrence: PMICNTR_EL0, then event counters 0..N-1, then PMCCNTR_EL0, each asking
- * CountPMUEvents() when its turn comes. So the overflowing counter counts the occurrence and a
- * counter of the same range updated after it in that occurrence does not, CHAIN from the
- * overflowing even counter included. The Arm ARM leaves both CONSTRAINED UNPREDICTABLE (D13.5.2.1:
- * events "at or about the same time" as the overflow; ITLHSZ: whether CHAIN observes it), so such
- * a step answers the FREEZE_OVERFLOW case unless the caller chose 'sequential', the ASL's order.
+ * Freeze-on-overflow (PMCR_EL0.FZO, MDCR_EL2.HPMFZO): whether events "at or about the same time"
+ * as the overflowing one are counted is CONSTRAINED UNPREDICTABLE (D13.5.2.1; ITLHSZ for CHAIN).
+ * The FREEZE_OVERFLOW behaviours are the ASL's order within the occurrence ('sequential':
+ * PMICNTR_EL0, event counters 0..N-1, PMCCNTR_EL0, so a counter updated after the overflowing one
+ * does not count it), every counter of the range counting that occurrence ('whole-occurrence'),
+ * and the range counting the next occurrence too ('one-later'). The case is met only when these
+ * give different results: another counter of the freezing range counts the overflowing
+ * occurrence, or counts a later occurrence of the same step. One behaviour holds for the whole
+ * step.
  *
  * @throws InputError for an event number outside 0..0xFFFF or a count outside 0..2^64.
  */
@@ -90,40 +93,7 @@ export function countEvents(
     next = r.value.pe;
     via = r.value.via ?? via;
   }
-  return freezeChecked(pe, restorePMEE(pe, next), via, hpmn, choices);
-}
-
-const PMCR_FZO = bits('PMCR_EL0', 'FZO');
-const MDCR_EL2_HPMFZO = bits('MDCR_EL2', 'HPMFZO');
-
-/**
- * The result of a step that counted, unless it set an overflow flag of a range whose
- * freeze-on-overflow control is 1: then whether events "at or about the same time" as the overflow
- * are counted is CONSTRAINED UNPREDICTABLE (Arm ARM D13.5.2.1; ITLHSZ for CHAIN), and the step
- * completes only if the caller chose the model's sequential behaviour (rule FREEZE_OVERFLOW).
- */
-function freezeChecked(
-  before: PeState,
-  after: PeState,
-  via: RuleName | undefined,
-  hpmn: number,
-  choices: Choices,
-): Constrained<PeState> {
-  const newFlags = after.regs.PMOVSSET_EL0 & ~before.regs.PMOVSSET_EL0;
-  let freezing = false;
-  if (newFlags !== 0n && isFeatureImplemented(before, 'FEAT_PMUv3p7')) {
-    // ShouldPMUFreeze(): the first range counts PMICNTR_EL0's flag, never PMCCNTR_EL0's (J1.3.1.118).
-    const r1 = (hpmn > 0 ? (1n << BigInt(hpmn)) - 1n : 0n) | (1n << BigInt(INSTRUCTION_COUNTER_ID));
-    const r2 = ((1n << BigInt(before.config.n)) - 1n) & ~((1n << BigInt(hpmn)) - 1n);
-    freezing =
-      (isSet(before.regs.PMCR_EL0, PMCR_FZO) && (newFlags & r1) !== 0n) ||
-      (isSet(before.regs.MDCR_EL2, MDCR_EL2_HPMFZO) && (newFlags & r2) !== 0n);
-  }
-  if (freezing) {
-    const c = constrainUnpredictable('FREEZE_OVERFLOW', ['sequential'], choices);
-    if (c.kind === 'unpredictable') return c;
-    return { kind: 'value', value: after, via: via ?? 'FREEZE_OVERFLOW' };
-  }
+  const after = restorePMEE(pe, next);
   return via === undefined ? { kind: 'value', value: after } : { kind: 'value', value: after, via };
 }
 
@@ -160,9 +130,24 @@ export function pmuSwIncrement(
   }
   const pmee = resolvePMEE(pe, choices);
   if (pmee.kind === 'unpredictable') return pmee;
-  const r = pmuCycleEventCounters(pmee.value, acc, el, hpmn, choices);
-  if (r.kind === 'unpredictable') return r;
-  return freezeChecked(pe, restorePMEE(pe, r.value.pe), r.value.via ?? pmee.via, hpmn, choices);
+  // FREEZE_OVERFLOW: 'sequential' asks CountPMUEvents() as each counter's turn comes, so a counter
+  // after one that overflows (in a freezing range) does not count; the other behaviours let every
+  // counter of the range count this write's SW_INCR (they are one occurrence: 'one-later' has no
+  // later occurrence here, D13.5.2.1).
+  const seq = pmuCycleEventCounters(pmee.value, acc.slice(), el, hpmn, choices);
+  if (seq.kind === 'unpredictable') return seq;
+  const whole = pmuCycleEventCounters(pmee.value, acc.slice(), el, hpmn, choices, pmee.value);
+  if (whole.kind === 'unpredictable') return whole;
+  let r = seq.value;
+  let via = seq.value.via ?? pmee.via;
+  if (!samePeState(seq.value.pe, whole.value.pe)) {
+    const c = constrainUnpredictable('FREEZE_OVERFLOW', FREEZE_MODES, choices);
+    if (c.kind === 'unpredictable') return c;
+    if (c.behaviour !== 'sequential') r = whole.value;
+    via = via ?? 'FREEZE_OVERFLOW';
+  }
+  const after = restorePMEE(pe, r.pe);
+  return via === undefined ? { kind: 'value', value: after } : { kind: 'value', value: after, via };
 }
 
 /**

@@ -225,7 +225,8 @@ export function aarch64IncrementCycleCounter(pe: PeState, el: El, hpmn: number):
  * The event-counter part of AArch64.PMUCycle(), run at the end of every cycle: each event counter
  * that counts now (CountPMUEvents()) takes its accumulated increment, in index order, so that the
  * CHAIN from an even counter reaches the odd counter above it in the same cycle; then every
- * accumulator is cleared (J1.1.1.48).
+ * accumulator is cleared (J1.1.1.48). `freezeFrom`, when given, is the state whose overflow flags
+ * decide freeze-on-overflow (the FREEZE_OVERFLOW behaviours other than the ASL's order).
  */
 export function pmuCycleEventCounters(
   pe: PeState,
@@ -233,11 +234,14 @@ export function pmuCycleEventCounters(
   el: El,
   hpmn: number,
   choices: Choices,
+  freezeFrom?: PeState,
 ): Constrained<Stepped> {
   let next = pe;
   let via: RuleName | undefined;
   for (let idx = 0; idx < pe.config.n; idx++) {
-    if (countPMUEvents(next, idx, el, hpmn)) {
+    // `freezeFrom`: decide on the overflow flags of that state (the cycle's start) instead of
+    // those set so far in this cycle (FREEZE_OVERFLOW 'whole-occurrence', D13.5.2.1).
+    if (countPMUEvents(freezeFrom ?? next, idx, el, hpmn)) {
       const r = aarch64IncrementEventCounter(next, idx, acc[idx] ?? 0, hpmn, acc, choices);
       if (r.kind === 'unpredictable') return r;
       next = r.value.pe;

@@ -67,6 +67,10 @@ export function effectiveHPMN(pe: PeState, choices: Choices): Constrained<number
   // "When FEAT_PMUv3_EXTPMN is implemented, out of range values are capped" (EffectiveEPMN() = N here).
   if (hpmn > n && isFeatureImplemented(pe, 'FEAT_PMUv3_EXTPMN')) hpmn = n;
   if (hpmn > n || (hpmn === 0 && !isFeatureImplemented(pe, 'FEAT_HPMN0'))) {
+    // With no event counters the only permitted behaviour is "all counters in the second range",
+    // and the first and second ranges are both empty whatever HPMN holds: no choice arises
+    // (K1.2.6.3 applies the case only when NUM_PMU_COUNTERS is nonzero).
+    if (n === 0) return { kind: 'value', value: 0 };
     const allowed = ['all-second-range'];
     for (let k = 1; k <= n; k++) allowed.push(`hpmn-${k}`);
     const c = constrainUnpredictable('RES_HPMN', allowed, choices);

@@ -251,3 +251,46 @@ export function storedValue(pe: PeState, name: string): bigint {
   if (s.kind === 'typer') return pe.typer[s.idx]!;
   return pe.regs[s.reg];
 }
+
+/** Whether two states hold the same values in every register, counter, filter and the divider. */
+export function samePeState(a: PeState, b: PeState): boolean {
+  if (a === b) return true;
+  if (a.ccntPrescaler !== b.ccntPrescaler) return false;
+  for (const r of STORED_REGS) if (a.regs[r] !== b.regs[r]) return false;
+  for (let i = 0; i < a.cnt.length; i++) if (a.cnt[i] !== b.cnt[i] || a.typer[i] !== b.typer[i]) return false;
+  return true;
+}
+
+/** A string equal for two states exactly when samePeState() holds (config aside). */
+export function peStateKey(pe: PeState): string {
+  const parts: string[] = [];
+  for (const r of STORED_REGS) parts.push(pe.regs[r].toString(16));
+  for (let i = 0; i < pe.cnt.length; i++) parts.push(pe.cnt[i]!.toString(16), pe.typer[i]!.toString(16));
+  parts.push(String(pe.ccntPrescaler));
+  return parts.join(',');
+}
+
+/** The storage name of counter or filter `idx` (0..32). */
+function counterName(idx: number, typer: boolean): string {
+  if (idx === CYCLE_COUNTER_ID) return typer ? 'PMCCFILTR_EL0' : 'PMCCNTR_EL0';
+  if (idx === INSTRUCTION_COUNTER_ID) return typer ? 'PMICFILTR_EL0' : 'PMICNTR_EL0';
+  return typer ? `PMEVTYPER${idx}_EL0` : `PMEVCNTR${idx}_EL0`;
+}
+
+/**
+ * What differs from `before` in `after`: storage name -> new value, in STORED_REGS order, then
+ * counters and filters by index. The PMCR_EL0.D divider is not architecturally visible and is
+ * left out.
+ */
+export function peStateChanges(before: PeState, after: PeState): ReadonlyMap<string, bigint> {
+  const out = new Map<string, bigint>();
+  if (before === after) return out;
+  for (const r of STORED_REGS) if (before.regs[r] !== after.regs[r]) out.set(r, after.regs[r]);
+  for (let i = 0; i < after.cnt.length; i++) {
+    if (before.cnt[i] !== after.cnt[i]) out.set(counterName(i, false), after.cnt[i]!);
+  }
+  for (let i = 0; i < after.typer.length; i++) {
+    if (before.typer[i] !== after.typer[i]) out.set(counterName(i, true), after.typer[i]!);
+  }
+  return out;
+}

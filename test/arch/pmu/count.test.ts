@@ -405,7 +405,33 @@ describe('countEvents(): freeze on overflow', () => {
   });
   test('without a choice, an overflow that freezes its range answers FREEZE_OVERFLOW and counts nothing', () => {
     const r = count(pe(v3p7, { ...regs, PMCR_EL0: E | FZO }), { 8: 100n }, 1, 4);
-    assert.deepEqual(r, { kind: 'unpredictable', rule: 'FREEZE_OVERFLOW', allowed: ['sequential'] });
+    assert.deepEqual(r, {
+      kind: 'unpredictable',
+      rule: 'FREEZE_OVERFLOW',
+      allowed: ['sequential', 'whole-occurrence', 'one-later'],
+    });
+  });
+  test('"whole-occurrence": counter 1 also counts the occurrence that overflows counter 0 (D13.5.2.1 "at the same time")', () => {
+    const s = counted(
+      count(pe(v3p7, { ...regs, PMCR_EL0: E | FZO }), { 8: 100n }, 1, 4, {
+        FREEZE_OVERFLOW: 'whole-occurrence',
+      }),
+    );
+    assert.deepEqual([s.cnt[0], s.cnt[1], s.cnt[4]], [0x1_0000_0000n, 10n, 0xffff_fff6n + 100n]);
+  });
+  test('"one-later": the first range counts the next occurrence too (D13.5.2.1 "about the same time")', () => {
+    const s = counted(
+      count(pe(v3p7, { ...regs, PMCR_EL0: E | FZO }), { 8: 100n }, 1, 4, { FREEZE_OVERFLOW: 'one-later' }),
+    );
+    assert.deepEqual([s.cnt[0], s.cnt[1], s.cnt[4]], [0x1_0000_0001n, 11n, 0xffff_fff6n + 100n]);
+  });
+  test('no choice when nothing else of the range counts at or after the overflow: the 10th of 10 occurrences', () => {
+    // Only counter 0 (first range) and 4 (second range) are enabled; counter 0 overflows on the
+    // last occurrence of the step, so no event of the freezing range is "at or about the same time".
+    const r = count(pe(v3p7, { ...regs, PMCR_EL0: E | FZO, PMCNTENSET_EL0: 0x11n }), { 8: 10n }, 1, 4);
+    const s = counted(r);
+    assert.equal(r.kind === 'value' ? r.via : 'x', undefined);
+    assert.deepEqual([s.cnt[0], s.cnt[4]], [0x1_0000_0000n, 0xffff_fff6n + 10n]);
   });
   test('an overflow in the other range needs no choice (HPMFZO = 0)', () => {
     const r = count(pe(v3p7, { ...regs, PMCR_EL0: E | FZO, PMEVCNTR0_EL0: 0n }), { 8: 100n }, 1, 4);
