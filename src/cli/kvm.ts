@@ -25,7 +25,10 @@ function intOption(text: string, name: string, min: number, max: number, why: st
 function outcomeText(o: GuestOutcome): string {
   switch (o.kind) {
     case 'ok':
-      return o.value === undefined ? 'ok' : `ok, ${hex(o.value)}`;
+      if (o.value === undefined) return 'ok';
+      return o.unknown === undefined
+        ? `ok, ${hex(o.value)}`
+        : `ok, ${hex(o.value)} with bits ${hex(o.unknown)} UNKNOWN`;
     case 'undefined':
       return 'UNDEFINED';
     case 'trap':
@@ -113,8 +116,12 @@ function reportText(r: ScenarioReport, cpuOf: (id: number) => CpuDef): string {
 }
 
 function outcomeJson(o: GuestOutcome): object {
-  if (o.kind === 'ok')
-    return o.value === undefined ? { outcome: 'ok' } : { outcome: 'ok', value: hex(o.value) };
+  if (o.kind === 'ok') {
+    if (o.value === undefined) return { outcome: 'ok' };
+    return o.unknown === undefined
+      ? { outcome: 'ok', value: hex(o.value) }
+      : { outcome: 'ok', value: hex(o.value), unknown: hex(o.unknown) };
+  }
   if (o.kind === 'trap') return { outcome: 'trap', toEl: o.toEl };
   if (o.kind === 'unpredictable') return { outcome: 'unpredictable', rule: o.rule, allowed: o.allowed };
   return { outcome: 'undefined' };

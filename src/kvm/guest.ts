@@ -22,13 +22,13 @@
  * @module
  */
 
-import { accessSysreg } from '../arch/access.js';
 import { lookupRegister } from '../arch/catalogue.js';
 import type { CpuDef } from '../arch/cpus.js';
 import type { PmuVersion } from '../arch/features.js';
 import { countEvents, pmuIrq } from '../arch/pmu/count.js';
 import { effectiveHPMN } from '../arch/pmu/ranges.js';
 import { bits, CYCLE_COUNTER_ID, makePeState, type PeState, withReg } from '../arch/pmu/state.js';
+import { type CompletedOutcome, type PeStep, stepOutcomes } from '../arch/step.js';
 import type { Choices, Unpredictable } from '../arch/unpredictable.js';
 import { GUEST_HCR_EL2_VHE } from './host.js';
 import { hwReadInto, hwWriteAll } from './hw.js';
@@ -58,8 +58,11 @@ import {
 
 /** What a guest access did, as the guest observes it. */
 export type GuestOutcome =
-  /** Completed (by the hardware or by KVM), with the value for a read. */
-  | { readonly kind: 'ok'; readonly value?: bigint }
+  /**
+   * Completed (by the hardware or by KVM), with the value for a read; `unknown`: bits of the value
+   * that differ between the permitted CONSTRAINED UNPREDICTABLE behaviours (0 in `value`).
+   */
+  | { readonly kind: 'ok'; readonly value?: bigint; readonly unknown?: bigint }
   /** An Undefined Instruction exception at the guest's EL1 (architectural, or injected by KVM). */
   | { readonly kind: 'undefined' }
   /** A trap to the guest's own EL1 (PMUSERENR_EL0 at EL0), or to EL3. */
@@ -108,18 +111,26 @@ export function guestAccess(world: World, ref: VcpuRef, acc: GuestAccess): Guest
   const reg = lookupRegister(acc.reg);
   const el = acc.el ?? 1;
   const value = acc.value ?? 0n;
-  const r = accessSysreg(asGuest(world, hostPe), { el, dir: acc.dir, reg, value }, acc.choices ?? {});
-  const o = r.outcome;
+  // Every permitted CONSTRAINED UNPREDICTABLE behaviour of the hardware is evaluated; only an
+  // access whose result depends on the behaviour (and that the caller's choices leave open) is
+  // answered `unpredictable` (src/arch/step.ts).
+  const step: PeStep = acc.dir === 'read' ? { kind: 'read', el, reg } : { kind: 'write', el, reg, value };
+  const s = stepOutcomes(asGuest(world, hostPe), step, acc.choices ?? {});
+  if (s.kind === 'unpredictable') {
+    const outcome: GuestOutcome = { kind: 'unpredictable', rule: s.rule, allowed: s.allowed };
+    return { world, outcome, by: 'hardware', why: s.why, trace: [] };
+  }
+  const r = { state: s.state, rule: s.rule };
+  const o: CompletedOutcome = s.kind === 'determined' ? s.outcome : { kind: 'ok', value: s.value };
   switch (o.kind) {
     case 'ok': {
       const pe = withReg(r.state, HCR_EL2, hostPe.regs.HCR_EL2);
-      const outcome: GuestOutcome = o.value === undefined ? { kind: 'ok' } : { kind: 'ok', value: o.value };
+      let outcome: GuestOutcome = o.value === undefined ? { kind: 'ok' } : { kind: 'ok', value: o.value };
+      if (s.kind === 'unknown-bits') outcome = { kind: 'ok', value: s.value, unknown: s.unknown };
       return { world: withPe(world, cpu, pe), outcome, by: 'hardware', why: r.rule, trace: [] };
     }
     case 'undefined':
       return { world, outcome: { kind: 'undefined' }, by: 'hardware', why: r.rule, trace: [] };
-    case 'unpredictable':
-      return { world, outcome: o, by: 'hardware', why: r.rule, trace: [] };
     case 'trap': {
       if (o.toEl !== 2)
         return { world, outcome: { kind: 'trap', toEl: o.toEl }, by: 'hardware', why: r.rule, trace: [] };
