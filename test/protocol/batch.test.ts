@@ -88,6 +88,100 @@ describe('architecture requests', () => {
   });
 });
 
+describe('CONSTRAINED UNPREDICTABLE as a set of behaviours (docs/protocol.md)', () => {
+  test('HPMN = 3 > N = 2 with PMCR_EL0.E and HPME 1: both counters count 100 under every behaviour', () => {
+    // D24.3.17: as if HPMN were 1 or 2, or all counters in the second range. Each range is enabled
+    // (E, HPME; D13.1.1), PMEVTYPER<n>_EL0 0x8 counts INST_RETIRED at EL1 with no filter bits.
+    const a = answer({
+      cpu: { pmuVer: 'PMUv3p1', n: 2, features: ['FEAT_FGT'] },
+      regs: {
+        MDCR_EL2: '0x83',
+        PMCR_EL0: '0x41',
+        PMCNTENSET_EL0: '0x3',
+        PMEVTYPER0_EL0: '0x8',
+        PMEVTYPER1_EL0: '0x8',
+      },
+      steps: [{ count: { event: '0x08', el: 1, times: 100 } }],
+      final: ['PMEVCNTR0_EL0', 'PMEVCNTR1_EL0'],
+    });
+    assert.deepEqual(a['results'], [{ outcome: 'ok', met: ['RES_HPMN'] }]);
+    assert.deepEqual(a['final'], { PMEVCNTR0_EL0: '0x64', PMEVCNTR1_EL0: '0x64' });
+    assert.equal(a['unresolved'], undefined);
+  });
+  test("QEMU's max shape, HPMN 0 without FEAT_HPMN0: EL1 PMEVTYPER6_EL0 is PMUEVENTCOUNTER (D24.5.12)", () => {
+    // The accessor checks m >= GetNumEventCountersSelfHosted() (6) before anything reads HPMN.
+    const a = answer({
+      cpu: { pmuVer: 'PMUv3p5', n: 6, features: [] },
+      regs: { MDCR_EL2: '0x80' },
+      steps: [{ el: 1, read: 'PMEVTYPER6_EL0' }],
+    });
+    const r = (a['results'] as Record<string, unknown>[])[0]!;
+    assert.equal(r['outcome'], 'unpredictable');
+    assert.equal(r['rule'], 'PMUEVENTCOUNTER');
+    assert.ok((r['allowed'] as string[]).includes('undefined'));
+    assert.ok(!(r['allowed'] as string[]).includes('trap-el2'));
+    const outcomes = r['outcomes'] as { outcome: string; value?: string; behaviours: object[] }[];
+    assert.deepEqual(
+      outcomes.map((o) => [o.outcome, o.value]),
+      [
+        ['undefined', undefined],
+        ['ok', '0x0'],
+        ['ok', undefined],
+      ],
+    );
+    assert.deepEqual(outcomes[0]!.behaviours, [{ PMUEVENTCOUNTER: 'undefined' }]);
+  });
+  test('EL1 PMCNTENSET_EL0 with HPMN 3 > N = 2: ok 0x80000000, unknown 0x3 (D24.5.7 P<m>)', () => {
+    const a = answer({
+      cpu: { pmuVer: 'PMUv3p1', n: 2, features: ['FEAT_FGT'] },
+      regs: { MDCR_EL2: '0x3', PMCR_EL0: '0x41', PMCNTENSET_EL0: '0x80000003' },
+      steps: [{ el: 1, read: 'PMCNTENSET_EL0' }],
+    });
+    assert.deepEqual(a['results'], [
+      { outcome: 'ok', value: '0x80000000', unknown: '0x3', met: ['RES_HPMN'] },
+    ]);
+  });
+  test('a step whose behaviours leave different states is listed in "unresolved"; later steps see no change', () => {
+    // EL1 PMCR_EL0.P = 1 zeroes the counters below the Effective HPMN (D24.5.8 P): none, or 0..k-1.
+    const a = answer({
+      cpu: { pmuVer: 'PMUv3p5', n: 2, features: ['FEAT_FGT'] },
+      regs: { MDCR_EL2: '0x1f', PMEVCNTR0_EL0: '0x5', PMEVCNTR1_EL0: '0x7' },
+      steps: [
+        { el: 1, write: 'PMCR_EL0', value: '0x2' },
+        { el: 2, read: 'PMEVCNTR0_EL0' },
+      ],
+      final: ['PMEVCNTR1_EL0'],
+    });
+    const results = a['results'] as Record<string, unknown>[];
+    assert.equal(results[0]!['outcome'], 'unpredictable');
+    assert.deepEqual(
+      (results[0]!['outcomes'] as { behaviours: object[]; changes: object }[]).map((o) => [
+        o.behaviours,
+        o.changes,
+      ]),
+      [
+        [[{ RES_HPMN: 'all-second-range' }], {}],
+        [[{ RES_HPMN: 'hpmn-1' }], { PMEVCNTR0_EL0: '0x0' }],
+        [[{ RES_HPMN: 'hpmn-2' }], { PMEVCNTR0_EL0: '0x0', PMEVCNTR1_EL0: '0x0' }],
+      ],
+    );
+    assert.deepEqual(results[1], { outcome: 'ok', value: '0x5' });
+    assert.deepEqual(a['unresolved'], [0]);
+  });
+  test('a choice follows one behaviour through the request', () => {
+    const a = answer({
+      cpu: { pmuVer: 'PMUv3p5', n: 2, features: ['FEAT_FGT'] },
+      regs: { MDCR_EL2: '0x1f', PMEVCNTR0_EL0: '0x5', PMEVCNTR1_EL0: '0x7' },
+      choose: { RES_HPMN: 'hpmn-1' },
+      steps: [{ el: 1, write: 'PMCR_EL0', value: '0x2' }],
+      final: ['PMEVCNTR0_EL0', 'PMEVCNTR1_EL0'],
+    });
+    assert.deepEqual(a['results'], [{ outcome: 'ok', unpredictable: 'RES_HPMN' }]);
+    assert.deepEqual(a['final'], { PMEVCNTR0_EL0: '0x0', PMEVCNTR1_EL0: '0x7' });
+    assert.equal(a['unresolved'], undefined);
+  });
+});
+
 describe('bad input: one {"id", "error"} line each', () => {
   const cases: [string, string | object, RegExp][] = [
     ['malformed JSON', '{"id": 1,', /malformed JSON/],
