@@ -23,7 +23,7 @@ import { type AccessOutcome, accessSysreg } from './access.js';
 import type { RegisterRef } from './catalogue.js';
 import { countEvents } from './pmu/count.js';
 import { effectiveHPMN } from './pmu/ranges.js';
-import { type El, type PeState, peStateChanges, peStateKey } from './pmu/state.js';
+import { type El, type PeState, peStateChanges, samePeState } from './pmu/state.js';
 import type { Choices, RuleName } from './unpredictable.js';
 
 /** One step: an MRS, an MSR, or `events` (event number -> occurrences) happening at `el`. */
@@ -77,7 +77,27 @@ export function runStep(pe: PeState, step: PeStep, choices: Choices): StepRun {
       : { el: step.el, dir: 'write', reg: step.reg, value: step.value, rt: step.rt ?? 0 },
     choices,
   );
-  return r.via === undefined ? r : { ...r, via: r.via };
+  return r;
+}
+
+const NONE: readonly RuleName[] = [];
+
+/**
+ * The distinct results of a step as groups, whatever it amounts to: a determined step without a
+ * case met is one group reached with no behaviour to take.
+ */
+export function outcomeGroups(before: PeState, r: StepOutcomes): readonly OutcomeGroup[] {
+  if (r.groups !== undefined) return r.groups;
+  if (r.kind !== 'determined') throw new Error('internal: an undetermined step without groups');
+  return [
+    {
+      outcome: r.outcome,
+      state: r.state,
+      changes: peStateChanges(before, r.state),
+      behaviours: [{}],
+      rule: r.rule,
+    },
+  ];
 }
 
 /** One evaluation of the step under one combination of behaviours. */
@@ -102,11 +122,11 @@ export function stepLeaves(
   pe: PeState,
   step: PeStep,
   choose: Choices,
+  first: StepRun = runStep(pe, step, choose),
 ): {
   readonly leaves: readonly StepLeaf[];
   readonly root?: { readonly rule: RuleName; readonly allowed: readonly string[]; readonly why: string };
 } {
-  const first = runStep(pe, step, choose);
   if (first.outcome.kind !== 'unpredictable') {
     return { leaves: [leafOf(first, first.outcome, {})] };
   }
@@ -158,7 +178,8 @@ export type StepOutcomes =
       /** The cases met whose behaviours all give this result. */
       readonly met: readonly RuleName[];
       readonly via?: RuleName;
-      readonly groups: readonly OutcomeGroup[];
+      /** Present when cases were met: the one group, with every combination of behaviours. */
+      readonly groups?: readonly OutcomeGroup[];
     }
   | {
       /** A read that completes under every behaviour with one state; `unknown` bits differ. */
@@ -183,15 +204,25 @@ export type StepOutcomes =
       readonly groups: readonly OutcomeGroup[];
     };
 
-function outcomeKey(o: CompletedOutcome): string {
-  switch (o.kind) {
+function sameOutcome(a: CompletedOutcome, b: CompletedOutcome): boolean {
+  switch (a.kind) {
     case 'ok':
-      return o.value === undefined ? 'ok' : `ok:${o.value.toString(16)}`;
+      return b.kind === 'ok' && a.value === b.value;
     case 'undefined':
-      return 'undefined';
+      return b.kind === 'undefined';
     case 'trap':
-      return `trap:${o.toEl}:${o.ec}:${o.iss}`;
+      return b.kind === 'trap' && a.toEl === b.toEl && a.ec === b.ec && a.iss === b.iss;
   }
+}
+
+function groupOf(before: PeState, leaf: StepLeaf, behaviours: readonly Choices[]): OutcomeGroup {
+  return {
+    outcome: leaf.outcome,
+    state: leaf.state,
+    changes: peStateChanges(before, leaf.state),
+    behaviours,
+    rule: leaf.rule,
+  };
 }
 
 /**
@@ -200,36 +231,32 @@ function outcomeKey(o: CompletedOutcome): string {
  * (N + 1), and cases met together multiply.
  */
 export function stepOutcomes(pe: PeState, step: PeStep, choose: Choices): StepOutcomes {
-  const { leaves, root } = stepLeaves(pe, step, choose);
-  if (root === undefined) {
-    const l = leaves[0]!;
-    const group: OutcomeGroup = {
-      outcome: l.outcome,
-      state: l.state,
-      changes: peStateChanges(pe, l.state),
-      behaviours: [{}],
-      rule: l.rule,
-    };
-    const base = { kind: 'determined' as const, outcome: l.outcome, state: l.state, rule: l.rule, met: [] };
-    return l.via === undefined ? { ...base, groups: [group] } : { ...base, via: l.via, groups: [group] };
+  const first = runStep(pe, step, choose);
+  if (first.outcome.kind !== 'unpredictable') {
+    // The common case: no CONSTRAINED UNPREDICTABLE case met, one evaluation.
+    return first.via === undefined
+      ? { kind: 'determined', outcome: first.outcome, state: first.state, rule: first.rule, met: NONE }
+      : {
+          kind: 'determined',
+          outcome: first.outcome,
+          state: first.state,
+          rule: first.rule,
+          met: NONE,
+          via: first.via,
+        };
   }
-  const byKey = new Map<string, { leaf: StepLeaf; stateKey: string; behaviours: Choices[] }>();
+  const { leaves, root } = stepLeaves(pe, step, choose, first);
+  if (root === undefined) throw new Error('internal: a step met a case but no root was recorded');
+  // Group the leaves by outcome and resulting state (few groups: a linear scan).
+  const found: { leaf: StepLeaf; behaviours: Choices[] }[] = [];
   const met: RuleName[] = [];
   for (const l of leaves) {
     for (const rule of Object.keys(l.taken) as RuleName[]) if (!met.includes(rule)) met.push(rule);
-    const stateKey = peStateKey(l.state);
-    const key = `${outcomeKey(l.outcome)}|${stateKey}`;
-    const g = byKey.get(key);
-    if (g === undefined) byKey.set(key, { leaf: l, stateKey, behaviours: [l.taken] });
+    const g = found.find((f) => sameOutcome(f.leaf.outcome, l.outcome) && samePeState(f.leaf.state, l.state));
+    if (g === undefined) found.push({ leaf: l, behaviours: [l.taken] });
     else g.behaviours.push(l.taken);
   }
-  const groups: OutcomeGroup[] = [...byKey.values()].map((g) => ({
-    outcome: g.leaf.outcome,
-    state: g.leaf.state,
-    changes: peStateChanges(pe, g.leaf.state),
-    behaviours: g.behaviours,
-    rule: g.leaf.rule,
-  }));
+  const groups = found.map((f) => groupOf(pe, f.leaf, f.behaviours));
   const g0 = groups[0]!;
   if (groups.length === 1) {
     const rule = `${root.why}; every permitted behaviour gives this result`;
@@ -237,9 +264,8 @@ export function stepOutcomes(pe: PeState, step: PeStep, choose: Choices): StepOu
     const via = leaves.find((l) => l.via !== undefined)?.via;
     return via === undefined ? { ...base, groups } : { ...base, via, groups };
   }
-  const states = new Set([...byKey.values()].map((g) => g.stateKey));
   const reads = groups.every((g) => g.outcome.kind === 'ok' && g.outcome.value !== undefined);
-  if (reads && states.size === 1) {
+  if (reads && groups.every((g) => samePeState(g.state, g0.state))) {
     const values = groups.map((g) => (g.outcome.kind === 'ok' ? (g.outcome.value ?? 0n) : 0n));
     let unknown = 0n;
     for (const v of values) unknown |= v ^ values[0]!;

@@ -79,7 +79,7 @@ Examples:
     const r = stepOutcomes(pe, step, choices as Choices);
     const why = r.kind === 'unpredictable' ? r.why : r.rule;
     if (values.json) return ok(JSON.stringify({ ...stepOutcomesJson(r), rule: why }));
-    const words = outcomesInWords(r);
+    const words = outcomesInWords(pe, r);
     const lines = [`EL${el} ${dir} of ${reg.name} on ${cpu.name}: ${words.head}`];
     for (const l of words.lines) lines.push(`  ${l}`);
     lines.push(`why: ${why}`);

@@ -6,7 +6,8 @@
  * @module
  */
 
-import type { CompletedOutcome, OutcomeGroup, StepOutcomes } from '../arch/step.js';
+import type { PeState } from '../arch/pmu/state.js';
+import { type CompletedOutcome, type OutcomeGroup, outcomeGroups, type StepOutcomes } from '../arch/step.js';
 import type { Choices, RuleName } from '../arch/unpredictable.js';
 import { hex } from './format.js';
 
@@ -100,13 +101,13 @@ function changesInWords(g: OutcomeGroup): string {
  * The answer in words: the outcome when determined (with its UNKNOWN bits), else one line per
  * distinct outcome with the behaviours that give it.
  */
-export function outcomesInWords(r: StepOutcomes): {
-  readonly head: string;
-  readonly lines: readonly string[];
-} {
+export function outcomesInWords(
+  before: PeState,
+  r: StepOutcomes,
+): { readonly head: string; readonly lines: readonly string[] } {
   switch (r.kind) {
     case 'determined': {
-      const g = r.groups[0]!;
+      const g = outcomeGroups(before, r)[0]!;
       return { head: `${completedInWords(r.outcome)}${changesInWords(g)}`, lines: [] };
     }
     case 'unknown-bits':

@@ -8,7 +8,7 @@
 
 import type { AccessOutcome } from '../arch/access.js';
 import { bits, makePeState, type PeState, put, storageOf, storedValue } from '../arch/pmu/state.js';
-import { type CompletedOutcome, type StepOutcomes, stepOutcomes } from '../arch/step.js';
+import { type CompletedOutcome, type OutcomeGroup, type StepOutcomes, stepOutcomes } from '../arch/step.js';
 import type { Choices, RuleName } from '../arch/unpredictable.js';
 import type { ArchRequest } from './schema.js';
 
@@ -89,8 +89,34 @@ export function outcomeJson(o: AccessOutcome, via?: RuleName): StepAnswer {
   return via !== undefined && base.outcome === 'ok' ? { ...base, unpredictable: via } : base;
 }
 
+function groupJson(g: OutcomeGroup): OutcomeAnswer {
+  const changes: Record<string, string> = {};
+  for (const [name, v] of g.changes) changes[name] = hex(v);
+  const o = g.outcome;
+  switch (o.kind) {
+    case 'ok':
+      return o.value === undefined
+        ? { outcome: 'ok', behaviours: g.behaviours, changes }
+        : { outcome: 'ok', value: hex(o.value), behaviours: g.behaviours, changes };
+    case 'undefined':
+      return { outcome: 'undefined', behaviours: g.behaviours, changes };
+    case 'trap': {
+      const { toEl, ec, iss } = o;
+      return {
+        outcome: 'trap',
+        toEl,
+        ec: hex(BigInt(ec)),
+        iss: hex(BigInt(iss)),
+        behaviours: g.behaviours,
+        changes,
+      };
+    }
+  }
+}
+
 /** The JSON form of a step's outcomes under every permitted behaviour (docs/protocol.md). */
 export function stepOutcomesJson(r: StepOutcomes): StepAnswer {
+  if (r.kind === 'determined' && r.via === undefined && r.met.length === 0) return completedJson(r.outcome);
   const met = r.met.length > 0 ? { met: r.met } : {};
   switch (r.kind) {
     case 'determined': {
@@ -105,11 +131,7 @@ export function stepOutcomesJson(r: StepOutcomes): StepAnswer {
         outcome: 'unpredictable',
         rule: r.rule,
         allowed: r.allowed,
-        outcomes: r.groups.map((g) => ({
-          ...completedJson(g.outcome),
-          behaviours: g.behaviours,
-          changes: Object.fromEntries([...g.changes].map(([k, v]) => [k, hex(v)])),
-        })),
+        outcomes: r.groups.map(groupJson),
       };
   }
 }

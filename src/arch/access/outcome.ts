@@ -87,7 +87,7 @@ export function accessorText(ctx: Ctx): string {
 }
 
 function withVia(r: Omit<AccessResult, 'via'>, via: RuleName | undefined): AccessResult {
-  return via === undefined ? r : { ...r, via };
+  return via === undefined ? r : { outcome: r.outcome, state: r.state, rule: r.rule, via };
 }
 
 /** The access is UNDEFINED; the state is unchanged. */

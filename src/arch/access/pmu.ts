@@ -94,6 +94,8 @@ type El0Gate =
 interface FgtBit {
   readonly reg: 'HDFGRTR_EL2' | 'HDFGWTR_EL2' | 'HDFGRTR2_EL2' | 'HDFGWTR2_EL2';
   readonly field: string;
+  /** The field's bits, looked up once. */
+  readonly bits: Bits;
 }
 
 /** The checks of one direction of one accessor. */
@@ -120,18 +122,6 @@ interface PmuSpec {
   /** MDCR_EL3.EnPM2 = 0 traps the access to EL3. */
   readonly enPM2?: true;
   readonly perform: Perform;
-}
-
-const CACHED_BITS = new Map<string, Bits>();
-
-function bitsOf(reg: string, fieldName: string): Bits {
-  const key = `${reg}.${fieldName}`;
-  let b = CACHED_BITS.get(key);
-  if (b === undefined) {
-    b = bits(reg, fieldName);
-    CACHED_BITS.set(key, b);
-  }
-  return b;
 }
 
 const USERENR_EN = bits('PMUSERENR_EL0', 'EN');
@@ -232,7 +222,7 @@ function el0TrapTarget(pe: PeState): { toEl: 1 | 2; why: string } {
  */
 function fgtTraps(pe: PeState, ctx: Ctx, f: FgtBit): string | undefined {
   if (!el2Enabled(pe) || (ctx.el === 0 && elIsInHost(pe, 0))) return undefined;
-  const bit = isSet(pe.regs[f.reg], bitsOf(f.reg, f.field));
+  const bit = isSet(pe.regs[f.reg], f.bits);
   if (f.reg === 'HDFGRTR_EL2' || f.reg === 'HDFGWTR_EL2') {
     if (!isFeatureImplemented(pe, 'FEAT_FGT')) return undefined;
     if (haveEL3(pe) && !isSet(pe.regs.SCR_EL3, SCR_FGTEN)) return undefined;
@@ -282,6 +272,27 @@ function indexText(spec: PmuSpec, idx: number): string {
   return spec.index === 'n' ? `index ${idx}` : `PMSELR_EL0.SEL = ${idx}`;
 }
 
+const PMUEVENTCOUNTER_LISTS = new Map<number, readonly string[]>();
+
+/**
+ * The PMUEVENTCOUNTER behaviours: UNDEFINED, RAZ/WI, NOP, as if the index were 0..reach-1 (and
+ * 31, PMCCFILTR_EL0, for PMXEVTYPER_EL0), and a trap to EL2 where permitted. Each list is built
+ * once.
+ */
+function pmuEventCounterBehaviours(reach: number, typer: boolean, trap: boolean): readonly string[] {
+  const key = reach * 4 + (typer ? 2 : 0) + (trap ? 1 : 0);
+  let list = PMUEVENTCOUNTER_LISTS.get(key);
+  if (list === undefined) {
+    const l = ['undefined', 'raz-wi', 'nop'];
+    for (let k = 0; k < reach; k++) l.push(`as-index-${k}`);
+    if (typer) l.push('as-index-31');
+    if (trap) l.push('trap-el2');
+    list = l;
+    PMUEVENTCOUNTER_LISTS.set(key, list);
+  }
+  return list;
+}
+
 /**
  * Unpredictable_PMUEVENTCOUNTER: the permitted behaviours of D24.5.10/.12/.27/.28 "Accessing":
  * UNDEFINED, RAZ/WI, NOP, as if the index were an UNKNOWN accessible one (and, for
@@ -295,10 +306,7 @@ function pmuEventCounter(ctx: Ctx, spec: PmuSpec, belowN: boolean, why: string):
   // under the HPMN behaviour taken) is cut off where the access as that index meets it.
   const acc = accessibleCounters(ctx);
   const reach = acc.kind === 'unpredictable' ? ctx.pe.config.n : acc.value;
-  const allowed = ['undefined', 'raz-wi', 'nop'];
-  for (let k = 0; k < reach; k++) allowed.push(`as-index-${k}`);
-  if (spec.index === 'sel-typer') allowed.push('as-index-31');
-  if (belowN && ctx.el !== 2) allowed.push('trap-el2');
+  const allowed = pmuEventCounterBehaviours(reach, spec.index === 'sel-typer', belowN && ctx.el !== 2);
   const c = constrainUnpredictable('PMUEVENTCOUNTER', allowed, ctx.choices);
   if (c.kind === 'unpredictable') return unpredictableResult(ctx, c, why);
   const rule = `${why}; chosen behaviour: ${c.behaviour}`;
@@ -752,10 +760,11 @@ const performPmceid =
       via,
     );
 
-const R_FGT = (field: string): FgtBit => ({ reg: 'HDFGRTR_EL2', field });
-const W_FGT = (field: string): FgtBit => ({ reg: 'HDFGWTR_EL2', field });
-const R_FGT2 = (field: string): FgtBit => ({ reg: 'HDFGRTR2_EL2', field });
-const W_FGT2 = (field: string): FgtBit => ({ reg: 'HDFGWTR2_EL2', field });
+const fgtBit = (reg: FgtBit['reg'], field: string): FgtBit => ({ reg, field, bits: bits(reg, field) });
+const R_FGT = (field: string): FgtBit => fgtBit('HDFGRTR_EL2', field);
+const W_FGT = (field: string): FgtBit => fgtBit('HDFGWTR_EL2', field);
+const R_FGT2 = (field: string): FgtBit => fgtBit('HDFGRTR2_EL2', field);
+const W_FGT2 = (field: string): FgtBit => fgtBit('HDFGWTR2_EL2', field);
 
 /** The accessors of D24.5, one row per register (family), each read off its "Accessing" ASL. */
 const PMU_SPECS: ReadonlyMap<string, PmuSpec> = new Map<string, PmuSpec>([

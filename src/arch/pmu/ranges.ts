@@ -55,6 +55,18 @@ export function elIsInHost(pe: PeState, el: El): boolean {
   return el2Enabled(pe) && isSet(hcr, HCR_E2H) && isSet(hcr, HCR_TGE);
 }
 
+const RES_HPMN_LISTS: (readonly string[])[] = [];
+
+/** The RES_HPMN behaviours for N counters: all in the second range, or as if HPMN were 1..N. */
+function resHpmnBehaviours(n: number): readonly string[] {
+  let list = RES_HPMN_LISTS[n];
+  if (list === undefined) {
+    list = ['all-second-range', ...Array.from({ length: n }, (_, i) => `hpmn-${i + 1}`)];
+    RES_HPMN_LISTS[n] = list;
+  }
+  return list;
+}
+
 /**
  * EffectiveHPMN(): MDCR_EL2.HPMN, or, when it holds a reserved value (greater than N, or 0
  * without FEAT_HPMN0), the caller's choice of the permitted behaviours (Arm ARM D24.3.17
@@ -71,9 +83,7 @@ export function effectiveHPMN(pe: PeState, choices: Choices): Constrained<number
     // and the first and second ranges are both empty whatever HPMN holds: no choice arises
     // (K1.2.6.3 applies the case only when NUM_PMU_COUNTERS is nonzero).
     if (n === 0) return { kind: 'value', value: 0 };
-    const allowed = ['all-second-range'];
-    for (let k = 1; k <= n; k++) allowed.push(`hpmn-${k}`);
-    const c = constrainUnpredictable('RES_HPMN', allowed, choices);
+    const c = constrainUnpredictable('RES_HPMN', resHpmnBehaviours(n), choices);
     if (c.kind === 'unpredictable') return c;
     const value = c.behaviour === 'all-second-range' ? 0 : Number(c.behaviour.slice('hpmn-'.length));
     return { kind: 'value', value, via: 'RES_HPMN' };
