@@ -74,7 +74,7 @@ export function behavioursInWords(combos: readonly Choices[]): string {
   return [...templates]
     .map(([key, nums]) => (nums.length === 0 ? key : key.replace('{}', ranges(nums))))
     .filter((t) => t !== '')
-    .join('; or ');
+    .join(', or ');
 }
 
 /** An outcome in words: "ok, value 0x0", "UNDEFINED", "trap to EL2 (EC 0x18, ISS 0x...)". */

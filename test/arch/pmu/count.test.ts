@@ -562,6 +562,29 @@ describe('pmuSwIncrement()', () => {
     assert.equal(r.kind, 'value');
     if (r.kind === 'value') assert.deepEqual(r.value.cnt.slice(0, 6), [1n, 1n, 1n, 1n, 1n, 1n]);
   });
+  test('FZO: a SW_INCR that overflows counter 0 freezes counter 1 only in the ASL order (D13.5.2.1)', () => {
+    // Counter 0 at 0xffffffff overflows on this write's SW_INCR (32-bit, LP = 0). In the ASL's order
+    // (AArch64.PMUCycle(): counter 0 first) counter 1 is then frozen; the other behaviours count the
+    // same write's SW_INCR on counter 1 ("at the same time"). PMUv3p7 for FZO (D24.5.8 FZO).
+    const s = pe(v3p7, { ...regs, PMCR_EL0: E | FZO, PMEVCNTR0_EL0: 0xffff_ffffn });
+    const open = pmuSwIncrement(s, 0b11n, 1, 4, {});
+    assert.deepEqual(open, {
+      kind: 'unpredictable',
+      rule: 'FREEZE_OVERFLOW',
+      allowed: ['sequential', 'whole-occurrence', 'one-later'],
+    });
+    const seq = pmuSwIncrement(s, 0b11n, 1, 4, { FREEZE_OVERFLOW: 'sequential' });
+    assert.ok(seq.kind === 'value');
+    // With FEAT_PMUv3p5 the counter holds 64 bits and overflows at bit 31 with LP = 0 (D24.5.10, D13.3).
+    assert.deepEqual(seq.value.cnt.slice(0, 2), [0x1_0000_0000n, 0n]);
+    const whole = pmuSwIncrement(s, 0b11n, 1, 4, { FREEZE_OVERFLOW: 'whole-occurrence' });
+    assert.ok(whole.kind === 'value');
+    assert.deepEqual(whole.value.cnt.slice(0, 2), [0x1_0000_0000n, 1n]);
+    // Only counter 0 incremented: nothing else of the range counts, so no case arises.
+    const alone = pmuSwIncrement(s, 0b01n, 1, 4, {});
+    assert.ok(alone.kind === 'value' && alone.via === undefined);
+    assert.equal(alone.value.regs.PMOVSSET_EL0 & 1n, 1n);
+  });
   test('only counters set to count SW_INCR', () => {
     const r = pmuSwIncrement(pe(n2, { ...regs, PMEVTYPER1_EL0: NSH | INST_RETIRED }), 0b11n, 1, 4, {});
     assert.equal(r.kind, 'value');
