@@ -6,15 +6,18 @@
  * 1. `pmup batch` on N architecture requests (default 1,000,000, each up to 8 steps) against a
  *    plain Node script that only parses and re-serialises the same lines. Target: ratio <= 3.
  * 2. Counting k events for k = 1 and k = 2^40: the batch count must cost the same.
+ * 3. stepOutcomes() with a reserved HPMN against a legal one: at most N + 1 evaluations a step.
  */
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { lookupRegister } from '../src/arch/catalogue.js';
 import { lookupCpu } from '../src/arch/cpus.js';
 import { countEvents } from '../src/arch/pmu/count.js';
-import { makePeState } from '../src/arch/pmu/state.js';
+import { makePeState, type PeState } from '../src/arch/pmu/state.js';
+import { type PeStep, stepOutcomes } from '../src/arch/step.js';
 import { requestLine, rng } from './gen.js';
 
 const count = Number(process.env['BENCH_REQUESTS'] ?? 1_000_000);
@@ -88,6 +91,29 @@ process.stdout.write(out.join('\\n') + '\\n');
   const t40 = per(1n << 40n);
   console.log(
     `count: k = 1 ${(t1 * 1000).toFixed(2)} us; k = 2^40 ${(t40 * 1000).toFixed(2)} us; ratio ${(t40 / t1).toFixed(2)} (target ~1)`,
+  );
+
+  // A step under every permitted behaviour: a reserved HPMN (N = 6: seven behaviours) against the
+  // same step with a legal HPMN, an EL1 PMCR_EL0 write with P = 1 and a count.
+  const cpu = lookupCpu('neoverse-n2');
+  const regs = { PMCR_EL0: 0x1n, PMCNTENSET_EL0: 0x3fn, PMEVTYPER0_EL0: 0x8n, PMEVCNTR0_EL0: 5n };
+  const legal = makePeState(cpu, { ...regs, MDCR_EL2: 0x84n });
+  const reserved = makePeState(cpu, { ...regs, MDCR_EL2: 0x9fn });
+  const steps: PeStep[] = [
+    { kind: 'write', el: 1, reg: lookupRegister('PMCR_EL0'), value: 0x3n },
+    { kind: 'count', el: 1, events: new Map([[0x08, 1000n]]) },
+  ];
+  const outcomes = (s: PeState) => {
+    const reps = 100_000;
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) for (const step of steps) stepOutcomes(s, step, {});
+    return (performance.now() - t0) / reps;
+  };
+  outcomes(legal);
+  const tLegal = outcomes(legal);
+  const tReserved = outcomes(reserved);
+  console.log(
+    `stepOutcomes: legal HPMN ${(tLegal * 1000).toFixed(2)} us; reserved HPMN ${(tReserved * 1000).toFixed(2)} us; ratio ${(tReserved / tLegal).toFixed(2)} (target <= N + 1 = 7)`,
   );
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -80,26 +80,6 @@ export function runStep(pe: PeState, step: PeStep, choices: Choices): StepRun {
   return r;
 }
 
-const NONE: readonly RuleName[] = [];
-
-/**
- * The distinct results of a step as groups, whatever it amounts to: a determined step without a
- * case met is one group reached with no behaviour to take.
- */
-export function outcomeGroups(before: PeState, r: StepOutcomes): readonly OutcomeGroup[] {
-  if (r.groups !== undefined) return r.groups;
-  if (r.kind !== 'determined') throw new Error('internal: an undetermined step without groups');
-  return [
-    {
-      outcome: r.outcome,
-      state: r.state,
-      changes: peStateChanges(before, r.state),
-      behaviours: [{}],
-      rule: r.rule,
-    },
-  ];
-}
-
 /** One evaluation of the step under one combination of behaviours. */
 export interface StepLeaf {
   readonly outcome: CompletedOutcome;
@@ -111,27 +91,34 @@ export interface StepLeaf {
   readonly via?: RuleName;
 }
 
+/** The first case a step meets without a choice, with its behaviours and why it arises. */
+export interface StepRoot {
+  readonly rule: RuleName;
+  readonly allowed: readonly string[];
+  readonly why: string;
+}
+
 /**
  * Every combination of permitted behaviours of the cases the step meets, each evaluated: a
  * depth-first walk that, whenever the step meets a case without a choice, evaluates it again
  * under each permitted behaviour. A combination that meets a case already fixed on its path with
  * a behaviour that is not permitted there (as-index-5 while HPMN is taken as 2) is not a
- * permitted execution and is left out. `root` is the first case met, with its behaviours.
+ * permitted execution and is left out. `root` is the first case met; `met` every case the walk
+ * chose behaviours for. `first` is the step already run under `choose`, when the caller has it.
  */
 export function stepLeaves(
   pe: PeState,
   step: PeStep,
   choose: Choices,
   first: StepRun = runStep(pe, step, choose),
-): {
-  readonly leaves: readonly StepLeaf[];
-  readonly root?: { readonly rule: RuleName; readonly allowed: readonly string[]; readonly why: string };
-} {
+): { readonly leaves: readonly StepLeaf[]; readonly root?: StepRoot; readonly met: readonly RuleName[] } {
   if (first.outcome.kind !== 'unpredictable') {
-    return { leaves: [leafOf(first, first.outcome, {})] };
+    return { leaves: [leafOf(first, first.outcome, {})], met: NONE };
   }
-  const root = { rule: first.outcome.rule, allowed: first.outcome.allowed, why: first.rule };
+  const root: StepRoot = { rule: first.outcome.rule, allowed: first.outcome.allowed, why: first.rule };
   const leaves: StepLeaf[] = [];
+  const met: RuleName[] = [];
+  const open = Object.keys(choose).length === 0;
   const explore = (r: StepRun, path: Choices): void => {
     if (r.outcome.kind !== 'unpredictable') {
       leaves.push(leafOf(r, r.outcome, path));
@@ -139,13 +126,14 @@ export function stepLeaves(
     }
     const rule = r.outcome.rule;
     if (path[rule] !== undefined) return;
+    if (!met.includes(rule)) met.push(rule);
     for (const b of r.outcome.allowed) {
       const next: Choices = { ...path, [rule]: b };
-      explore(runStep(pe, step, { ...choose, ...next }), next);
+      explore(runStep(pe, step, open ? next : { ...choose, ...next }), next);
     }
   };
   explore(first, {});
-  return { leaves, root };
+  return { leaves, root, met };
 }
 
 function leafOf(r: StepRun, outcome: CompletedOutcome, taken: Choices): StepLeaf {
@@ -204,6 +192,8 @@ export type StepOutcomes =
       readonly groups: readonly OutcomeGroup[];
     };
 
+const NONE: readonly RuleName[] = [];
+
 function sameOutcome(a: CompletedOutcome, b: CompletedOutcome): boolean {
   switch (a.kind) {
     case 'ok':
@@ -226,6 +216,29 @@ function groupOf(before: PeState, leaf: StepLeaf, behaviours: readonly Choices[]
 }
 
 /**
+ * The leaves grouped by outcome and resulting state, in the order first met (few groups: a
+ * linear scan).
+ */
+function groupLeaves(pe: PeState, leaves: readonly StepLeaf[]): OutcomeGroup[] {
+  const firsts: StepLeaf[] = [];
+  const behaviours: Choices[][] = [];
+  for (const l of leaves) {
+    let i = 0;
+    while (
+      i < firsts.length &&
+      !(sameOutcome(firsts[i]!.outcome, l.outcome) && samePeState(firsts[i]!.state, l.state))
+    ) {
+      i++;
+    }
+    if (i === firsts.length) {
+      firsts.push(l);
+      behaviours.push([l.taken]);
+    } else behaviours[i]!.push(l.taken);
+  }
+  return firsts.map((l, i) => groupOf(pe, l, behaviours[i]!));
+}
+
+/**
  * The step under every permitted behaviour, grouped by result (see the module comment). With no
  * case met this costs one evaluation; a reserved HPMN costs one per permitted Effective HPMN
  * (N + 1), and cases met together multiply.
@@ -245,18 +258,9 @@ export function stepOutcomes(pe: PeState, step: PeStep, choose: Choices): StepOu
           via: first.via,
         };
   }
-  const { leaves, root } = stepLeaves(pe, step, choose, first);
+  const { leaves, root, met } = stepLeaves(pe, step, choose, first);
   if (root === undefined) throw new Error('internal: a step met a case but no root was recorded');
-  // Group the leaves by outcome and resulting state (few groups: a linear scan).
-  const found: { leaf: StepLeaf; behaviours: Choices[] }[] = [];
-  const met: RuleName[] = [];
-  for (const l of leaves) {
-    for (const rule of Object.keys(l.taken) as RuleName[]) if (!met.includes(rule)) met.push(rule);
-    const g = found.find((f) => sameOutcome(f.leaf.outcome, l.outcome) && samePeState(f.leaf.state, l.state));
-    if (g === undefined) found.push({ leaf: l, behaviours: [l.taken] });
-    else g.behaviours.push(l.taken);
-  }
-  const groups = found.map((f) => groupOf(pe, f.leaf, f.behaviours));
+  const groups = groupLeaves(pe, leaves);
   const g0 = groups[0]!;
   if (groups.length === 1) {
     const rule = `${root.why}; every permitted behaviour gives this result`;
@@ -280,4 +284,23 @@ export function stepOutcomes(pe: PeState, step: PeStep, choose: Choices): StepOu
     };
   }
   return { kind: 'unpredictable', rule: root.rule, allowed: root.allowed, why: root.why, met, groups };
+}
+
+/**
+ * The distinct results of a step as groups, whatever it amounts to: a determined step without a
+ * case met is one group reached with no behaviour to take.
+ */
+export function outcomeGroups(before: PeState, r: StepOutcomes): readonly OutcomeGroup[] {
+  if (r.groups !== undefined) return r.groups;
+  if (r.kind !== 'determined') throw new Error('internal: an undetermined step without groups');
+  const behaviours: readonly Choices[] = [{}];
+  return [
+    {
+      outcome: r.outcome,
+      state: r.state,
+      changes: peStateChanges(before, r.state),
+      behaviours,
+      rule: r.rule,
+    },
+  ];
 }

@@ -256,8 +256,11 @@ export function storedValue(pe: PeState, name: string): bigint {
 export function samePeState(a: PeState, b: PeState): boolean {
   if (a === b) return true;
   if (a.ccntPrescaler !== b.ccntPrescaler) return false;
-  for (const r of STORED_REGS) if (a.regs[r] !== b.regs[r]) return false;
-  for (let i = 0; i < a.cnt.length; i++) if (a.cnt[i] !== b.cnt[i] || a.typer[i] !== b.typer[i]) return false;
+  // A step copies only what it changes: shared parts are equal by reference.
+  if (a.regs !== b.regs) for (const r of STORED_REGS) if (a.regs[r] !== b.regs[r]) return false;
+  if (a.cnt !== b.cnt) for (let i = 0; i < a.cnt.length; i++) if (a.cnt[i] !== b.cnt[i]) return false;
+  if (a.typer !== b.typer)
+    for (let i = 0; i < a.typer.length; i++) if (a.typer[i] !== b.typer[i]) return false;
   return true;
 }
 
@@ -285,12 +288,18 @@ function counterName(idx: number, typer: boolean): string {
 export function peStateChanges(before: PeState, after: PeState): ReadonlyMap<string, bigint> {
   const out = new Map<string, bigint>();
   if (before === after) return out;
-  for (const r of STORED_REGS) if (before.regs[r] !== after.regs[r]) out.set(r, after.regs[r]);
-  for (let i = 0; i < after.cnt.length; i++) {
-    if (before.cnt[i] !== after.cnt[i]) out.set(counterName(i, false), after.cnt[i]!);
+  if (before.regs !== after.regs) {
+    for (const r of STORED_REGS) if (before.regs[r] !== after.regs[r]) out.set(r, after.regs[r]);
   }
-  for (let i = 0; i < after.typer.length; i++) {
-    if (before.typer[i] !== after.typer[i]) out.set(counterName(i, true), after.typer[i]!);
+  if (before.cnt !== after.cnt) {
+    for (let i = 0; i < after.cnt.length; i++) {
+      if (before.cnt[i] !== after.cnt[i]) out.set(counterName(i, false), after.cnt[i]!);
+    }
+  }
+  if (before.typer !== after.typer) {
+    for (let i = 0; i < after.typer.length; i++) {
+      if (before.typer[i] !== after.typer[i]) out.set(counterName(i, true), after.typer[i]!);
+    }
   }
   return out;
 }
