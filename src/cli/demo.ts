@@ -2,6 +2,8 @@
 import { lookupRegister } from '../arch/catalogue.js';
 import { CPUS, cpuFeatures, lookupCpu } from '../arch/cpus.js';
 import { decodeValue } from '../arch/decode.js';
+import { makePeState } from '../arch/pmu/state.js';
+import { type PeStep, stepOutcomes } from '../arch/step.js';
 import { lookupPolicy } from '../kvm/policy.js';
 import { kvmPartitionScenario } from '../kvm/scenario.js';
 import type { Command } from './command.js';
@@ -10,6 +12,29 @@ import { cpusCommand } from './cpus.js';
 import { decodedText } from './decode.js';
 import { table } from './format.js';
 import { ok } from './io.js';
+import { outcomesInWords } from './outcomes.js';
+
+/**
+ * What the reserved HPMN of the seed's case lets happen: on a Cortex-A510 (N = 6) with
+ * MDCR_EL2.HPMN = 8 and HPME = 1, the guest has cleared PMCR_EL0.E to stop its counters; every
+ * counter counts INST_RETIRED; 1000 instructions run at EL1. Every permitted behaviour is
+ * evaluated (D24.3.17: as if HPMN were 1..6, or all counters in the second range): the counters
+ * below the HPMN taken stop (PMCR_EL0.E), the others keep counting (MDCR_EL2.HPME, D13.1.1).
+ */
+function reservedHpmnDemo(): string[] {
+  const cpu = lookupCpu('cortex-a510');
+  const regs: Record<string, bigint> = { MDCR_EL2: 0x88n, PMCR_EL0: 0n, PMCNTENSET_EL0: 0x3fn };
+  for (let i = 0; i < cpu.n; i++) regs[`PMEVTYPER${i}_EL0`] = 0x08n;
+  const pe = makePeState(cpu, regs);
+  const step: PeStep = { kind: 'count', el: 1, events: new Map([[0x08, 1000n]]) };
+  const words = outcomesInWords(pe, stepOutcomes(pe, step, {}));
+  return [
+    `With MDCR_EL2.HPMN = 8 on the ${cpu.title} (N = ${cpu.n}), HPME = 1, and the guest's PMCR_EL0.E = 0,`,
+    '1000 instructions at EL1 on counters all counting INST_RETIRED: a conforming PE does one of these',
+    `(Arm ARM D24.3.17 HPMN, D13.1.1): ${words.head}`,
+    ...words.lines.map((l) => `  ${l}`),
+  ];
+}
 
 export const demoCommand: Command = {
   name: 'demo',
@@ -21,7 +46,8 @@ Neoverse N2 between a guest (counters 0..3) and the host (counters 4..N-1), and 
 value on a core where it is not valid; then runs the seed's question through the KVM model: a
 vCPU of a VM pinned to a Cortex-A710 PMU (N = 20, 14 host counters, 8 guest counters) loaded on
 a Cortex-A510 (N = 6) under each policy, with the unsupported-CPU check where mainline has it
-(last in kvm_arch_vcpu_load) and where the reviewer proposes it (first).`,
+(last in kvm_arch_vcpu_load) and where the reviewer proposes it (first); and what the reserved
+HPMN that one of them programs lets happen, under every behaviour the Arm ARM permits.`,
   run(argv) {
     const { positionals } = parseCommandArgs('demo', argv, {});
     expectPositionals('demo', positionals, 0);
@@ -66,11 +92,8 @@ a Cortex-A510 (N = 6) under each policy, with the unsupported-CPU check where ma
         r.problems.length === 0 ? 'none' : r.problems[0]!,
       ]);
     }
-    out.push(
-      table(rows),
-      '',
-      'Details: pmup kvm --help. The architecture model: pmup access --help, docs/protocol.md.',
-    );
+    out.push(table(rows), '', ...reservedHpmnDemo(), '');
+    out.push('Details: pmup kvm --help. The architecture model: pmup access --help, docs/protocol.md.');
     return ok(out.join('\n'));
   },
 };

@@ -92,9 +92,31 @@ export function completedInWords(o: CompletedOutcome): string {
 /** More distinct values than this are summed up in one line. */
 const MAX_LINES = 8;
 
+/**
+ * What a result changes, in words; indexed counters and filters with the same new value are
+ * named as one range: "PMEVCNTR1..5_EL0 = 0x3e8".
+ */
 function changesInWords(g: OutcomeGroup): string {
-  if (g.changes.size === 0) return '';
-  return ` (${[...g.changes].map(([name, v]) => `${name} = ${hex(v)}`).join(', ')})`;
+  if (g.changes.size === 0)
+    return g.outcome.kind === 'ok' && g.outcome.value === undefined ? ', no change' : '';
+  const parts: string[] = [];
+  const families = new Map<string, { family: string; value: bigint; idx: number[] }>();
+  for (const [name, v] of g.changes) {
+    const m = /^(PMEVCNTR|PMEVTYPER)(\d+)_EL0$/.exec(name);
+    if (m === null) {
+      parts.push(`${name} = ${hex(v)}`);
+      continue;
+    }
+    const key = `${m[1]}:${v}`;
+    const f = families.get(key) ?? { family: m[1]!, value: v, idx: [] };
+    f.idx.push(Number(m[2]));
+    families.set(key, f);
+  }
+  for (const f of families.values()) {
+    const n = ranges(f.idx).replace(/, /g, ',');
+    parts.push(`${f.family}${n}_EL0 = ${hex(f.value)}`);
+  }
+  return ` (${parts.join(', ')})`;
 }
 
 /**

@@ -162,7 +162,7 @@ describe('pmup access', () => {
     assert.match(r.stdout, /CONSTRAINED UNPREDICTABLE \(PMUEVENTCOUNTER\), 4 distinct outcomes/);
     assert.match(r.stdout, /^ {2}with UNDEFINED: UNDEFINED$/m);
     assert.match(r.stdout, /^ {2}with RAZ\/WI, or as index 0\.\.3: ok, value 0x0$/m);
-    assert.match(r.stdout, /^ {2}with a NOP: ok$/m);
+    assert.match(r.stdout, /^ {2}with a NOP: ok, no change$/m);
     assert.match(r.stdout, /^ {2}with a trap to EL2: trap to EL2, EC 0x18/m);
     assert.match(r.stdout, /^why: /m);
   });
@@ -270,5 +270,18 @@ describe('the built binary', () => {
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /neoverse-n2/);
     assert.match(r.stdout, /MDCR_EL2 = 0x0000000000820084/);
+    // The reserved HPMN = 8 on a Cortex-A510 (N = 6), HPME = 1, guest PMCR_EL0.E = 0: the PE behaves
+    // as if HPMN were k (1..6) or puts every counter in the second range (D24.3.17). First-range
+    // counters 0..k-1 are disabled by E = 0; second-range counters k..5 count by HPME (D13.1.1).
+    const expected = [
+      '  with all counters in the second range: ok (PMEVCNTR0..5_EL0 = 0x3e8)',
+      '  with HPMN as 1: ok (PMEVCNTR1..5_EL0 = 0x3e8)',
+      '  with HPMN as 2: ok (PMEVCNTR2..5_EL0 = 0x3e8)',
+      '  with HPMN as 3: ok (PMEVCNTR3..5_EL0 = 0x3e8)',
+      '  with HPMN as 4: ok (PMEVCNTR4..5_EL0 = 0x3e8)',
+      '  with HPMN as 5: ok (PMEVCNTR5_EL0 = 0x3e8)',
+      '  with HPMN as 6: ok, no change',
+    ];
+    assert.ok(r.stdout.includes(`7 distinct outcomes\n${expected.join('\n')}\n`), r.stdout.slice(-900));
   });
 });
