@@ -28,13 +28,20 @@ export const accessCommand: Command = {
 
 Runs one system-register access against a PE whose registers are 0 except those given with
 --set (a SET/CLR pair is one register: --set PMCNTENSET_EL0=0x3), and prints the outcome (ok
-with the value read, UNDEFINED, a trap with its target EL, EC and ISS, or CONSTRAINED
-UNPREDICTABLE with the permitted behaviours) and the rule that decided it. --el defaults to 1.
+with the value read, UNDEFINED, or a trap with its target EL, EC and ISS) and the rule that
+decided it. --el defaults to 1.
+
+Where the Arm ARM says CONSTRAINED UNPREDICTABLE (a reserved MDCR_EL2.HPMN, a counter index out
+of range without FEAT_FGT, ...), the access is evaluated under every permitted behaviour: when
+they agree that is the answer ("met:" names the case); when a read differs only in some bits,
+those bits are UNKNOWN; otherwise each distinct outcome is listed with the behaviours that give
+it. --choose RULE=BEHAVIOUR takes one behaviour (rules and behaviours: docs/protocol.md).
 
 Examples:
   pmup access --cpu neoverse-n2 --el 1 --set MDCR_EL2=0x84 read PMEVCNTR5_EL0
   pmup access --cpu neoverse-n2 --el 1 --set MDCR_EL2=0x4 read PMCR_EL0
-  pmup access --cpu '{"pmuVer":"PMUv3p5","n":6,"features":["FEAT_FGT"]}' --set MDCR_EL2=0x4 read PMEVCNTR4_EL0`,
+  pmup access --cpu '{"pmuVer":"PMUv3p5","n":6,"features":["FEAT_FGT"]}' --set MDCR_EL2=0x4 read PMEVCNTR4_EL0
+  pmup access --cpu neoverse-n2 --set MDCR_EL2=0x1f read PMCNTENSET_EL0`,
   run(argv) {
     const { values, positionals } = parseCommandArgs('access', argv, {
       cpu: { type: 'string' },
