@@ -10,6 +10,7 @@ import type { Readable, Writable } from 'node:stream';
 import { didYouMean, InputError } from '../arch/errors.js';
 import { accessCommand } from './access.js';
 import { batchCommand } from './batch.js';
+import { checkCommand } from './check.js';
 import type { Command } from './command.js';
 import { cpusCommand } from './cpus.js';
 import { decodeCommand } from './decode.js';
@@ -31,6 +32,7 @@ export const COMMANDS: readonly Command[] = [
   insnCommand,
   accessCommand,
   kvmCommand,
+  checkCommand,
   batchCommand,
 ];
 

@@ -82,10 +82,24 @@ export interface ScenarioReport {
 
 const PMCR_N = bits('PMCR_EL0', 'N');
 
-/** Runs the scenario. Throws only for model misuse; every kernel refusal is a recorded problem. */
-export function kvmPartitionScenario(o: ScenarioOptions): ScenarioReport {
+/** A booted host with one VM whose vCPU has a partitioned vPMU, as a VMM sets it up. */
+export interface PartitionedVm {
+  /** The world after the last ioctl, before KVM_RUN. */
+  readonly world: World;
+  readonly vcpu: VcpuRef;
+  readonly ioctls: readonly IoctlRecord[];
+  /** The ioctls the kernel refused, in words. */
+  readonly problems: readonly string[];
+}
+
+/**
+ * Boots the host and sets up the VM as a VMM would: KVM_CREATE_VM (and the v5 capability),
+ * KVM_CREATE_VCPU, KVM_ARM_VCPU_INIT(PMU_V3) on CPU 0, the PMU_V3 IRQ, the v6 ENABLE_PARTITION,
+ * SET_PMU to CPU 0's PMU, SET_NR_COUNTERS when `nr` is given, INIT. A refused ioctl is recorded
+ * and the set-up goes on where a VMM could.
+ */
+export function kvmCreatePartitionedVm(o: ScenarioOptions): PartitionedVm {
   const cpus = o.on === undefined ? [o.cpu] : [o.cpu, o.on];
-  const target = cpus.length - 1;
   let w = makeWorld(o.policy, { cpus, reservedHostCounters: o.reservedHostCounters });
   const ioctls: IoctlRecord[] = [];
   const problems: string[] = [];
@@ -118,6 +132,22 @@ export function kvmPartitionScenario(o: ScenarioOptions): ScenarioReport {
     if (o.nr !== undefined) attr({ attr: 'SET_NR_COUNTERS', n: o.nr }, `PMU_V3_SET_NR_COUNTERS, ${o.nr}`);
     attr({ attr: 'INIT' }, 'PMU_V3_INIT');
   }
+  return { world: w, vcpu: ref, ioctls, problems };
+}
+
+/** Runs the scenario. Throws only for model misuse; every kernel refusal is a recorded problem. */
+export function kvmPartitionScenario(o: ScenarioOptions): ScenarioReport {
+  const target = o.on === undefined ? 0 : 1;
+  const vm = kvmCreatePartitionedVm(o);
+  let w = vm.world;
+  const ref = vm.vcpu;
+  const ioctls = [...vm.ioctls];
+  const problems = [...vm.problems];
+  const record = (call: string, r: IoctlResult<World>): void => {
+    ioctls.push({ call, ret: r.ret, ...(r.errno === undefined ? {} : { errno: r.errno }), why: r.why });
+    if (r.errno !== undefined) problems.push(`${call}: ${errnoText(r)}: ${r.why}`);
+    w = r.world;
+  };
   const nrPmuCounters = getVm(w, ref.vm).nrPmuCounters;
   const run = kvmRun(w, ref, { cpu: target, unsupportedCheckFirst: o.unsupportedCheckFirst === true });
   record(`KVM_RUN on CPU ${target}`, run);

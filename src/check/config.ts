@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The configuration space of the verifier: which host (one CPU type, or two for a migration),
+ * which `arm_pmuv3.reserved_host_counters`, how many counters userspace asks for, and which
+ * policy. Enumerated lazily, in a fixed order, so that a run is reproducible.
+ *
+ * @module
+ */
+
+import { CPUS, type CpuDef, lookupCpu } from '../arch/cpus.js';
+import { InputError } from '../arch/errors.js';
+import { POLICIES, type Policy } from '../kvm/policy.js';
+
+/** One hardware and VMM configuration under one policy. */
+export interface Configuration {
+  readonly policy: Policy;
+  /** The CPU type the VM's PMU is pinned to: the host's CPU 0. */
+  readonly cpu: CpuDef;
+  /** A second CPU type (the host's CPU 1), for runs on another core; undefined: one CPU. */
+  readonly other?: CpuDef;
+  /** `arm_pmuv3.reserved_host_counters`, -1 for none. */
+  readonly reservedHostCounters: number;
+  /** KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS; undefined keeps the default. */
+  readonly nr?: number;
+  /** The reviewer's order: ON_UNSUPPORTED_CPU set before MDCR_EL2 is computed. */
+  readonly unsupportedCheckFirst: boolean;
+}
+
+/** The configuration in one line: `v5 cortex-a710+cortex-a510 reserved=14 nr=8`. */
+export function configurationText(c: Configuration): string {
+  const cpus = c.other === undefined ? c.cpu.name : `${c.cpu.name}+${c.other.name}`;
+  const nr = c.nr === undefined ? 'default' : String(c.nr);
+  const order = c.unsupportedCheckFirst ? ' check-first' : '';
+  return `${c.policy.name} ${cpus} reserved=${c.reservedHostCounters} nr=${nr}${order}`;
+}
+
+/** The hosts of a space: one CPU type, or [VM's CPU type, another]. */
+type HostShape = readonly [string] | readonly [string, string];
+
+/** A named space: its hosts, and the counts tried on each. */
+interface SpaceDef {
+  readonly description: string;
+  readonly hosts: () => readonly HostShape[];
+  /** reserved_host_counters for a CPU with N counters. */
+  readonly reserved: (n: number) => readonly number[];
+  /** SET_NR_COUNTERS values for a CPU with N counters (undefined: not called). */
+  readonly nr: (n: number) => readonly (number | undefined)[];
+}
+
+const uniq = <T>(xs: readonly T[]): T[] => [...new Set(xs)];
+
+const SPACES: Readonly<Record<string, SpaceDef>> = {
+  default: {
+    description:
+      'the seed (Cortex-A710 VM on a Cortex-A510), a core without FEAT_FGT (Neoverse N2), QEMU max with FEAT_FGT and FEAT_HPMN0; no reservation, none, 2 and every counter reserved; nr default, 0, 1, N - 2, N',
+    hosts: () => [['cortex-a710', 'cortex-a510'], ['neoverse-n2'], ['qemu-max-8-2']],
+    reserved: (n) => uniq([-1, 0, 2, n]),
+    nr: (n) => uniq([undefined, 0, 1, Math.max(n - 2, 0), n]),
+  },
+  catalogue: {
+    description:
+      'every catalogue CPU alone and the seed pair; reservations -1, 0, 1, N/2, N; nr default, 0, 1, N/2, N',
+    hosts: () => [...CPUS.map((c): HostShape => [c.name]), ['cortex-a710', 'cortex-a510']],
+    reserved: (n) => uniq([-1, 0, 1, Math.floor(n / 2), n]),
+    nr: (n) => uniq([undefined, 0, 1, Math.floor(n / 2), n]),
+  },
+  small: {
+    description: 'the seed pair only, with the seed reservation and request (for quick runs and tests)',
+    hosts: () => [['cortex-a710', 'cortex-a510']],
+    reserved: () => [14],
+    nr: () => [8],
+  },
+};
+
+/** The names of the spaces, for --help. */
+export function spaceNames(): string[] {
+  return Object.keys(SPACES);
+}
+
+/** A space's description. */
+export function spaceDescription(name: string): string {
+  return lookupSpace(name).description;
+}
+
+function lookupSpace(name: string): SpaceDef {
+  const s = SPACES[name];
+  if (s === undefined) throw new InputError(`Unknown space "${name}"; spaces: ${spaceNames().join(', ')}`);
+  return s;
+}
+
+/** Filters on a space. */
+export interface SpaceFilter {
+  /** Policy names to keep (all when empty). */
+  readonly policies?: readonly string[];
+  /** CPU names: keep hosts that contain one of them. */
+  readonly cpus?: readonly string[];
+  /** Both review orders of the unsupported-CPU check (default: mainline's order only). */
+  readonly bothOrders?: boolean;
+  /** Extra policies (defined outside the registry, e.g. by a test). */
+  readonly extraPolicies?: readonly Policy[];
+}
+
+/** Every configuration of space `name` that passes `filter`, in order. */
+export function* configurations(name: string, filter: SpaceFilter = {}): Generator<Configuration> {
+  const space = lookupSpace(name);
+  const all = [...POLICIES, ...(filter.extraPolicies ?? [])];
+  const wanted = filter.policies ?? [];
+  const policies = wanted.length === 0 ? all : all.filter((p) => wanted.includes(p.name));
+  for (const host of space.hosts()) {
+    if (filter.cpus !== undefined && filter.cpus.length > 0 && !host.some((h) => filter.cpus?.includes(h)))
+      continue;
+    const cpu = lookupCpu(host[0]);
+    const other = host[1] === undefined ? undefined : lookupCpu(host[1]);
+    for (const policy of policies) {
+      for (const reservedHostCounters of space.reserved(cpu.n)) {
+        for (const nr of space.nr(cpu.n)) {
+          for (const first of filter.bothOrders === true ? [false, true] : [false]) {
+            const base = { policy, cpu, reservedHostCounters, unsupportedCheckFirst: first };
+            const withOther = other === undefined ? base : { ...base, other };
+            yield nr === undefined ? withOther : { ...withOther, nr };
+          }
+        }
+      }
+    }
+  }
+}

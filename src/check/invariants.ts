@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The invariants the verifier checks on every transition it explores. Each is a named predicate
+ * with its rationale and source; `check` returns undefined when it holds, else one line saying
+ * what broke. A transition stands for one permitted execution of its action (every
+ * CONSTRAINED UNPREDICTABLE behaviour is a transition of its own), so an invariant holds only if
+ * it holds on all of them.
+ *
+ * @module
+ */
+
+import { bits, CYCLE_COUNTER_ID, get, type PeState } from '../arch/pmu/state.js';
+import { perfEventRead } from '../kvm/perf.js';
+import { cpuHostCounterMask, kvmVcpuPmuIsPartitioned, vmGuestCounterMask } from '../kvm/vpmu.js';
+import { getHostCpu, getVcpu, getVm, type World } from '../kvm/world.js';
+import { guestRunning, type Transition } from './actions.js';
+
+/** One invariant. */
+export interface Invariant {
+  readonly name: string;
+  /** What must hold, in one sentence. */
+  readonly description: string;
+  /** Why, and the Arm ARM or kernel text it rests on. */
+  readonly source: string;
+  readonly check: (t: Transition) => string | undefined;
+}
+
+const MDCR_EL2_HPMN = bits('MDCR_EL2', 'HPMN');
+const PMCR_N = bits('PMCR_EL0', 'N');
+
+function hex(v: bigint): string {
+  return `0x${v.toString(16)}`;
+}
+
+/** The CPU the vCPU is loaded on after the transition, or undefined. */
+function loadedCpu(t: Transition): number | undefined {
+  const cpu = getVcpu(t.after.world, t.after.vcpu).cpu;
+  return cpu >= 0 ? cpu : undefined;
+}
+
+/** The counters a PE implements: event counters 0..N-1 and the cycle counter (bit 31). */
+function implemented(pe: PeState): bigint {
+  return ((1n << BigInt(pe.config.n)) - 1n) | (1n << BigInt(CYCLE_COUNTER_ID));
+}
+
+const hpmnNotReserved: Invariant = {
+  name: 'hpmn-not-reserved',
+  description: 'While a vCPU is loaded, MDCR_EL2.HPMN on its CPU is not a reserved value',
+  source:
+    'Arm ARM D24.3.17 MDCR_EL2.HPMN: values greater than N, and 0 without FEAT_HPMN0, are reserved; the PE then behaves as if HPMN were an UNKNOWN value or puts every counter in the second range (K1.2.6.3)',
+  check(t) {
+    const cpu = loadedCpu(t);
+    if (cpu === undefined) return undefined;
+    const pe = getHostCpu(t.after.world, cpu).pe;
+    const hpmn = Number(get(pe.regs.MDCR_EL2, MDCR_EL2_HPMN));
+    const n = pe.config.n;
+    if (hpmn > n) return `MDCR_EL2.HPMN = ${hpmn} on CPU ${cpu}, which has N = ${n}`;
+    if (hpmn === 0 && !pe.config.features.has('FEAT_HPMN0')) {
+      return `MDCR_EL2.HPMN = 0 on CPU ${cpu}, which lacks FEAT_HPMN0`;
+    }
+    return undefined;
+  },
+};
+
+const guestPmcrN: Invariant = {
+  name: 'guest-pmcr-n',
+  description:
+    "A guest read of PMCR_EL0 shows N = the VM's nr_pmu_counters (what SET_NR_COUNTERS, or its default, promised)",
+  source:
+    'Documentation/virt/kvm/devices/vcpu.rst KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS: "the number of counters the guest sees"; Arm ARM D24.5.8 PMCR_EL0.N',
+  check(t) {
+    const a = t.action;
+    if (a.kind !== 'guest' || a.dir !== 'read' || a.reg !== 'PMCR_EL0') return undefined;
+    const o = t.outcome;
+    if (o === undefined || o.kind !== 'ok' || o.value === undefined) return undefined;
+    const promised = getVm(t.after.world, t.after.vcpu.vm).nrPmuCounters;
+    if (o.unknown !== undefined && (o.unknown & PMCR_N.mask) !== 0n) {
+      return `the guest reads PMCR_EL0.N with UNKNOWN bits (value ${hex(o.value)}, unknown ${hex(o.unknown)}); nr_pmu_counters = ${promised}`;
+    }
+    const n = Number(get(o.value, PMCR_N));
+    return n === promised ? undefined : `the guest reads PMCR_EL0.N = ${n}; nr_pmu_counters = ${promised}`;
+  },
+};
+
+/** The host-owned state of counter `i` on a PE: value, filter, enable, overflow, interrupt enable. */
+function counterState(pe: PeState, i: number): string {
+  const bit = (v: bigint) => (v >> BigInt(i)) & 1n;
+  return [
+    pe.cnt[i],
+    pe.typer[i],
+    bit(pe.regs.PMCNTENSET_EL0),
+    bit(pe.regs.PMOVSSET_EL0),
+    bit(pe.regs.PMINTENSET_EL1),
+  ].join(',');
+}
+
+/** The host perf events on counter `i` of CPU `cpu`, as ids. */
+function ownersOf(w: World, cpu: number, i: number): string {
+  return w.host.perfEvents
+    .filter((e) => e.cpu === cpu && e.idx === i && e.state === 'active')
+    .map((e) => e.id)
+    .join(',');
+}
+
+const hostCountersUntouched: Invariant = {
+  name: 'host-counters-untouched',
+  description:
+    "No guest register access changes a host counter's value, filter, enable, overflow flag or interrupt enable (counters host perf moves an event onto or off in that step aside)",
+  source:
+    'the partition (Arm ARM D13.1.1: second-range counters are not accessible from EL1 and EL0); the host driver keeps kvm_pmu_host_counter_mask() (v5 06/24, v6)',
+  check(t) {
+    if (t.action.kind !== 'guest') return undefined;
+    const cpu = loadedCpu(t);
+    if (cpu === undefined) return undefined;
+    const before = getHostCpu(t.before.world, cpu).pe;
+    const after = getHostCpu(t.after.world, cpu).pe;
+    const host = cpuHostCounterMask(t.after.world, cpu) & implemented(after);
+    for (let i = 0; i <= CYCLE_COUNTER_ID; i++) {
+      if (((host >> BigInt(i)) & 1n) === 0n) continue;
+      // perf rescheduling its own events (v7's dynamic reservation) is the host's business.
+      if (ownersOf(t.before.world, cpu, i) !== ownersOf(t.after.world, cpu, i)) continue;
+      if (counterState(before, i) !== counterState(after, i)) {
+        const name = i === CYCLE_COUNTER_ID ? 'PMCCNTR_EL0' : `PMEVCNTR${i}_EL0`;
+        return `host counter ${name} on CPU ${cpu} changed (value,filter,enable,overflow,irq ${counterState(before, i)} -> ${counterState(after, i)})`;
+      }
+    }
+    return undefined;
+  },
+};
+
+const hostEventsKeepCounting: Invariant = {
+  name: 'host-events-keep-counting',
+  description: 'No guest step lowers the count of a host perf event or takes it off its counter',
+  source: 'perf_event_read_value() is monotonic for a counting event; kernel/events/core.c',
+  check(t) {
+    if (t.action.kind !== 'guest' && t.action.kind !== 'guest-count') return undefined;
+    const wb = t.before.world;
+    const wa = t.after.world;
+    for (const e of wb.host.perfEvents) {
+      if (e.state !== 'active') continue;
+      const after = wa.host.perfEvents[e.id];
+      if (after === undefined || after.state !== 'active')
+        return `host perf event ${e.id} (0x${e.event.toString(16)}) on CPU ${e.cpu} is no longer counting`;
+      const cb = perfEventRead(wb, e.id);
+      const ca = perfEventRead(wa, e.id);
+      if (ca < cb)
+        return `host perf event ${e.id} (0x${e.event.toString(16)}) on CPU ${e.cpu} went from ${cb} to ${ca}`;
+    }
+    return undefined;
+  },
+};
+
+const masksDisjoint: Invariant = {
+  name: 'masks-disjoint',
+  description:
+    "While a partitioned vCPU runs, the guest's and the host's counter masks share no implemented counter",
+  source:
+    'v5 06/24 kvm_pmu_host_counter_mask(), kvm_pmu_guest_counter_mask(): the two halves of the partition',
+  check(t) {
+    const cpu = loadedCpu(t);
+    if (cpu === undefined || !guestRunning(t.after)) return undefined;
+    const w = t.after.world;
+    if (!kvmVcpuPmuIsPartitioned(w, t.after.vcpu, cpu)) return undefined;
+    const pe = getHostCpu(w, cpu).pe;
+    const both =
+      vmGuestCounterMask(w, getVm(w, t.after.vcpu.vm), cpu) & cpuHostCounterMask(w, cpu) & implemented(pe);
+    return both === 0n ? undefined : `counters ${hex(both)} are in both masks on CPU ${cpu}`;
+  },
+};
+
+function kernelFaults(w: World): number {
+  return w.log.filter((l) => l.startsWith('kernel fault')).length;
+}
+
+const noKernelFault: Invariant = {
+  name: 'no-kernel-fault',
+  description: 'KVM and the host driver never execute an UNDEFINED or trapping access at EL2',
+  source: 'Arm ARM D24.5 accessor pseudocode at EL2 (the model logs "kernel fault" for such an access)',
+  check(t) {
+    const before = kernelFaults(t.before.world);
+    const after = kernelFaults(t.after.world);
+    if (after <= before) return undefined;
+    return t.after.world.log.filter((l) => l.startsWith('kernel fault'))[before] ?? 'a kernel fault';
+  },
+};
+
+/** Every invariant, in report order. */
+export const INVARIANTS: readonly Invariant[] = [
+  hpmnNotReserved,
+  guestPmcrN,
+  hostCountersUntouched,
+  hostEventsKeepCounting,
+  masksDisjoint,
+  noKernelFault,
+];

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: MIT
+/**
+ * A verifier run over a space: every configuration searched, and the results summed up per
+ * policy and invariant, each violation with the shortest counterexample found over the space
+ * (ties broken by the space's order, so the output is the same on every run).
+ *
+ * @module
+ */
+
+import type { Policy } from '../kvm/policy.js';
+import { type Configuration, configurations, type SpaceFilter } from './config.js';
+import { INVARIANTS, type Invariant } from './invariants.js';
+import { type SearchOptions, type SearchResult, searchConfiguration, type Violation } from './search.js';
+
+/** The verdict of one policy on one invariant over the space. */
+export interface Verdict {
+  readonly policy: string;
+  readonly invariant: string;
+  /** Configurations in which the invariant was violated. */
+  readonly violatedIn: number;
+  /** The shortest counterexample, with its configuration. */
+  readonly shortest?: { readonly configuration: Configuration; readonly violation: Violation };
+}
+
+/** A whole run. */
+export interface CheckRun {
+  readonly space: string;
+  readonly depth: number;
+  readonly configurations: number;
+  readonly states: number;
+  readonly transitions: number;
+  /** Configurations whose search stopped at the state bound before the depth bound. */
+  readonly incomplete: number;
+  readonly policies: readonly string[];
+  readonly invariants: readonly Invariant[];
+  readonly verdicts: readonly Verdict[];
+}
+
+/** Options of a run: the space, its filter, the search bounds. */
+export interface CheckOptions extends SearchOptions {
+  readonly space?: string;
+  readonly filter?: SpaceFilter;
+  /** Called after each configuration (for progress). */
+  readonly onResult?: (r: SearchResult, index: number) => void;
+}
+
+/** Runs the verifier. */
+export function runCheck(opts: CheckOptions = {}): CheckRun {
+  const space = opts.space ?? 'default';
+  const invariants = opts.invariants ?? INVARIANTS;
+  const depth = opts.depth ?? 4;
+  const verdicts = new Map<string, { violatedIn: number; shortest?: Verdict['shortest'] }>();
+  const policies: string[] = [];
+  let count = 0;
+  let states = 0;
+  let transitions = 0;
+  let incomplete = 0;
+  for (const c of configurations(space, opts.filter)) {
+    const r = searchConfiguration(c, { ...opts, depth, invariants });
+    opts.onResult?.(r, count);
+    count++;
+    states += r.states;
+    transitions += r.transitions;
+    if (!r.complete) incomplete++;
+    if (!policies.includes(c.policy.name)) policies.push(c.policy.name);
+    for (const v of r.violations) {
+      const key = `${c.policy.name}|${v.invariant}`;
+      const cur = verdicts.get(key) ?? { violatedIn: 0 };
+      cur.violatedIn++;
+      if (cur.shortest === undefined || v.trace.length < cur.shortest.violation.trace.length) {
+        cur.shortest = { configuration: c, violation: v };
+      }
+      verdicts.set(key, cur);
+    }
+  }
+  const out: Verdict[] = [];
+  for (const policy of policies) {
+    for (const inv of invariants) {
+      const v = verdicts.get(`${policy}|${inv.name}`);
+      out.push(
+        v?.shortest === undefined
+          ? { policy, invariant: inv.name, violatedIn: 0 }
+          : { policy, invariant: inv.name, violatedIn: v.violatedIn, shortest: v.shortest },
+      );
+    }
+  }
+  return {
+    space,
+    depth,
+    configurations: count,
+    states,
+    transitions,
+    incomplete,
+    policies,
+    invariants,
+    verdicts: out,
+  };
+}
+
+/** The verdict for one policy and invariant. */
+export function verdictOf(run: CheckRun, policy: Policy | string, invariant: string): Verdict | undefined {
+  const name = typeof policy === 'string' ? policy : policy.name;
+  return run.verdicts.find((v) => v.policy === name && v.invariant === invariant);
+}

@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: MIT
+// The verifier (src/check/) rediscovers the model's known findings by search, and each invariant
+// it can break with a policy is broken by a deliberately wrong policy defined here. Expected
+// counterexamples are worked out from the policies' kernel logic and the Arm ARM, cited per test.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { lookupCpu } from '../../src/arch/cpus.js';
+import { actionText, initialState, successors } from '../../src/check/actions.js';
+import { type Configuration, configurations } from '../../src/check/config.js';
+import { runCheck, verdictOf } from '../../src/check/run.js';
+import { searchConfiguration, type Violation, worldKey } from '../../src/check/search.js';
+import { runPmup } from '../../src/cli/pmup.js';
+import { lookupPolicy, type Policy } from '../../src/kvm/policy.js';
+
+const a710 = lookupCpu('cortex-a710'); // N = 20
+const a510 = lookupCpu('cortex-a510'); // N = 6
+const qemu82 = lookupCpu('qemu-max-8-2'); // N = 6, FEAT_FGT, FEAT_HPMN0
+
+function config(policy: string | Policy, over: Partial<Configuration>): Configuration {
+  return {
+    policy: typeof policy === 'string' ? lookupPolicy(policy) : policy,
+    cpu: a710,
+    reservedHostCounters: 14,
+    unsupportedCheckFirst: false,
+    ...over,
+  };
+}
+
+function violation(c: Configuration, invariant: string, depth = 3): Violation | undefined {
+  return searchConfiguration(c, { depth }).violations.find((v) => v.invariant === invariant);
+}
+
+const steps = (v: Violation | undefined) => (v?.trace ?? []).map((s) => actionText(s.action));
+
+const HPMN = 0x1fn; // MDCR_EL2.HPMN [4:0] (D24.3.17)
+
+/** A policy computed as `base` does, with MDCR_EL2 (and what the guest is told) changed by `f`. */
+function broken(
+  name: string,
+  base: string,
+  f: (r: ReturnType<Policy['evaluate']>, hostCounters: number) => ReturnType<Policy['evaluate']>,
+): Policy {
+  const p = lookupPolicy(base);
+  return { ...p, name, evaluate: (i) => f(p.evaluate(i), i.hostCounters) };
+}
+
+describe('the verifier rediscovers the findings', () => {
+  test("review: the seed's migration programs HPMN = 8 on the Cortex-A510 at KVM_RUN (reply to v5 15/24)", () => {
+    // review's kvm_mdcr_hpmn() returns nr_pmu_counters = 8 unless the vCPU is on an unsupported
+    // CPU, and mainline sets that flag only at the end of kvm_arch_vcpu_load(): HPMN = 8 > N = 6
+    // is reserved on the Cortex-A510 (Arm ARM D24.3.17).
+    const c = config('review', { other: a510, nr: 8 });
+    const v = violation(c, 'hpmn-not-reserved');
+    assert.deepEqual(steps(v), ['KVM_RUN on CPU 1']);
+    assert.equal(v?.message, 'MDCR_EL2.HPMN = 8 on CPU 1, which has N = 6');
+    // With the check first (the reviewer's proposal) the flag is set before MDCR_EL2 is computed.
+    assert.equal(violation({ ...c, unsupportedCheckFirst: true }, 'hpmn-not-reserved', 4), undefined);
+  });
+
+  test('v5: with every counter reserved for the host, the guest is promised 6 counters and reads N = 0', () => {
+    // reserved_host_counters = 6 = N: hpmn_max = 0. v5's kvm_arm_pmu_get_max_counters() is the
+    // popcount of the host-only cntr_mask (6, the model's literal reading), so nr_pmu_counters
+    // defaults to 6; kvm_pmu_hpmn() then gives 0, allowed with FEAT_HPMN0. The first guest read of
+    // PMCR_EL0 traps (PMU context VIRTUAL) and KVM emulates N = 6; the second runs on the hardware,
+    // which shows the Effective HPMN = 0 (D24.5.8 PMCR_EL0.N).
+    const v = violation(config('v5', { cpu: qemu82, reservedHostCounters: 6 }), 'guest-pmcr-n');
+    assert.deepEqual(steps(v), ['KVM_RUN on CPU 0', 'guest mrs x0, PMCR_EL0', 'guest mrs x0, PMCR_EL0']);
+    assert.equal(v?.message, 'the guest reads PMCR_EL0.N = 0; nr_pmu_counters = 6');
+  });
+
+  test('v5 without FEAT_FGT: a guest PMCNTENSET_EL0 write reaches host counters (v5 fast path, digest 3.4)', () => {
+    // Cortex-A710 has no FEAT_FGT: v5's fast path writes the guest's PMCNTENSET_EL0 value at EL2,
+    // where no bit is RAZ/WI, so host counters 6..19 (reserved_host_counters = 14) are enabled too.
+    const v = violation(config('v5', {}), 'host-counters-untouched');
+    assert.deepEqual(steps(v), ['KVM_RUN on CPU 0', 'guest msr PMCNTENSET_EL0, x0 (x0 = 0xffffffff)']);
+    assert.match(v?.message ?? '', /^host counter PMEVCNTR\d+_EL0 on CPU 0 changed/);
+  });
+
+  test("v5 without FEAT_FGT: a guest PMCR_EL0.P write zeroes the host's perf counter (I1)", () => {
+    // The host event counts INST_RETIRED at every EL; the guest's 100 events count on it; the
+    // guest's PMCR_EL0 = E|P is written at EL2 by the fast path, where P zeroes every event counter
+    // (D24.5.8 P: at EL2 GetNumEventCountersAccessible() = N).
+    const v = violation(config('v5', {}), 'host-events-keep-counting');
+    assert.deepEqual(steps(v), [
+      'KVM_RUN on CPU 0',
+      'guest runs 100 events 0x8 at EL1',
+      'guest msr PMCR_EL0, x0 (x0 = 0x3)',
+    ]);
+    assert.match(v?.message ?? '', /went from 100 to 0$/);
+  });
+
+  test('mainline and v6 hold every invariant on the small space', () => {
+    const run = runCheck({ space: 'small', depth: 3, filter: { policies: ['mainline', 'v6'] } });
+    assert.ok(run.configurations > 0);
+    for (const v of run.verdicts) assert.equal(v.shortest, undefined, `${v.policy} ${v.invariant}`);
+  });
+});
+
+describe('no invariant is vacuous: a deliberately broken policy violates it', () => {
+  test('hpmn-not-reserved: HPMN = 31 whatever the CPU has', () => {
+    const p = broken('broken-hpmn', 'v6', (r) => ({ ...r, mdcrEl2: r.mdcrEl2 | HPMN }));
+    const v = violation(config(p, { cpu: qemu82, reservedHostCounters: 2, nr: 4 }), 'hpmn-not-reserved', 1);
+    assert.deepEqual(steps(v), ['KVM_RUN on CPU 0']);
+    assert.equal(v?.message, 'MDCR_EL2.HPMN = 31 on CPU 0, which has N = 6');
+  });
+
+  test('guest-pmcr-n: HPMN one below the promised count, so the hardware shows N = nr - 1', () => {
+    const p = broken('broken-pmcr-n', 'v6', (r) => ({
+      ...r,
+      mdcrEl2: (r.mdcrEl2 & ~HPMN) | BigInt(Math.max(r.hpmn - 1, 1)),
+    }));
+    const v = violation(config(p, { cpu: qemu82, reservedHostCounters: 2, nr: 4 }), 'guest-pmcr-n', 3);
+    assert.equal(v?.message, 'the guest reads PMCR_EL0.N = 3; nr_pmu_counters = 4');
+  });
+
+  test('host-counters-untouched and host-events-keep-counting: HPMN = N puts the host counters in the guest range', () => {
+    const p = broken('broken-range', 'v6', (r, n) => ({ ...r, mdcrEl2: (r.mdcrEl2 & ~HPMN) | BigInt(n) }));
+    const c = config(p, { cpu: qemu82, reservedHostCounters: 2, nr: 4 });
+    // After the first access switches the context to PHYSICAL (TPM clear with FEAT_FGT), the
+    // guest's PMCNTENSET_EL0 reaches host counter 5 (bits below HPMN are not RAZ/WI, D24.5.7), and
+    // its PMCR_EL0.P zeroes the host's counter 4 (D24.5.8 P: counters below the Effective HPMN).
+    assert.deepEqual(steps(violation(c, 'host-counters-untouched', 3)), [
+      'KVM_RUN on CPU 0',
+      'guest mrs x0, PMCR_EL0',
+      'guest msr PMCNTENSET_EL0, x0 (x0 = 0xffffffff)',
+    ]);
+    assert.ok(violation(c, 'host-events-keep-counting', 4) !== undefined);
+  });
+
+  test('the space takes policies defined outside the registry', () => {
+    const p = broken('broken-hpmn', 'v6', (r) => ({ ...r, mdcrEl2: r.mdcrEl2 | HPMN }));
+    const run = runCheck({
+      space: 'small',
+      depth: 1,
+      filter: { policies: ['broken-hpmn'], extraPolicies: [p] },
+    });
+    assert.equal(run.configurations, 1);
+    assert.ok(verdictOf(run, 'broken-hpmn', 'hpmn-not-reserved')?.shortest !== undefined);
+  });
+});
+
+describe('the search', () => {
+  test('every CONSTRAINED UNPREDICTABLE behaviour is a successor: a reserved HPMN forks a guest count', () => {
+    // HPMN = 31 on a CPU with N = 6 (reserved, D24.3.17): the guest's 100 instructions count on
+    // the host's perf counter (second range, enabled by HPME) or not (first range, the guest's
+    // PMCR_EL0.E = 0 after reset), depending on the HPMN the PE takes: several successors, each
+    // naming its RES_HPMN behaviour.
+    const p = broken('broken-hpmn', 'v6', (r) => ({ ...r, mdcrEl2: r.mdcrEl2 | HPMN }));
+    const init = initialState(config(p, { cpu: qemu82, reservedHostCounters: 2, nr: 4 })).state;
+    const [run] = successors(init, { kind: 'run', cpu: 0 });
+    assert.ok(run !== undefined);
+    const next = successors(run.after, { kind: 'guest-count', event: 0x08, times: 100n });
+    assert.ok(next.length >= 2, `successors: ${next.length}`);
+    assert.equal(next.length, 7); // all-second-range and hpmn-1..6, one each
+    assert.ok(next.every((t) => t.choices.RES_HPMN !== undefined));
+    const keys = new Set(next.map((t) => worldKey(t.after.world)));
+    assert.ok(keys.size >= 2);
+  });
+
+  test('two runs give the same results', () => {
+    const a = runCheck({ space: 'small', depth: 2 });
+    const b = runCheck({ space: 'small', depth: 2 });
+    assert.deepEqual(
+      a.verdicts.map((v) => [v.policy, v.invariant, v.violatedIn]),
+      b.verdicts.map((v) => [v.policy, v.invariant, v.violatedIn]),
+    );
+    assert.equal(a.states, b.states);
+  });
+
+  test('the default space is enumerated lazily and filters by policy and CPU', () => {
+    const all = [...configurations('default', { policies: ['v6'], cpus: ['neoverse-n2'] })];
+    // Neoverse N2: N = 6; reserved -1, 0, 2, 6; nr default, 0, 1, 4, 6.
+    assert.equal(all.length, 4 * 5);
+    assert.ok(all.every((c) => c.policy.name === 'v6' && c.cpu.name === 'neoverse-n2'));
+  });
+
+  test('pmup check exits 1 with a counterexample, 0 when everything holds, 2 on bad input', () => {
+    const bad = runPmup(['check', '--space', 'small', '--depth', '2', '--policy', 'review']);
+    assert.equal(bad.status, 1);
+    assert.match(
+      bad.stdout,
+      /^review violates hpmn-not-reserved .*: MDCR_EL2\.HPMN = 8 on CPU 1, which has N = 6$/m,
+    );
+    assert.match(bad.stdout, /^ {2}1\. KVM_RUN on CPU 1$/m);
+    const good = runPmup(['check', '--space', 'small', '--depth', '2', '--policy', 'v6']);
+    assert.equal(good.status, 0, good.stdout);
+    const json = JSON.parse(runPmup(['check', '--space', 'small', '--depth', '1', '--json']).stdout);
+    assert.equal(json.space, 'small');
+    assert.equal(runPmup(['check', '--space', 'nope']).status, 2);
+    assert.equal(runPmup(['check', '--depth', 'x']).status, 2);
+  });
+});
