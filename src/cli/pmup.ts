@@ -21,6 +21,7 @@ import { insnCommand } from './insn.js';
 import type { CommandResult } from './io.js';
 import { kvmCommand } from './kvm.js';
 import { regsCommand } from './regs.js';
+import { replayCommand } from './replay.js';
 
 /** Every subcommand, in the order of the help text. */
 export const COMMANDS: readonly Command[] = [
@@ -33,6 +34,7 @@ export const COMMANDS: readonly Command[] = [
   accessCommand,
   kvmCommand,
   checkCommand,
+  replayCommand,
   batchCommand,
 ];
 

@@ -3,12 +3,15 @@
 // it can break with a policy is broken by a deliberately wrong policy defined here. Expected
 // counterexamples are worked out from the policies' kernel logic and the Arm ARM, cited per test.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { lookupCpu } from '../../src/arch/cpus.js';
 import { actionText, initialState, successors } from '../../src/check/actions.js';
 import { type Configuration, configurations } from '../../src/check/config.js';
+import { parseReplayToken, replay, replayToken } from '../../src/check/replay.js';
 import { runCheck, verdictOf } from '../../src/check/run.js';
 import { searchConfiguration, type Violation, worldKey } from '../../src/check/search.js';
+import { findingsPart, generatedFindings } from '../../src/cli/findings.js';
 import { runPmup } from '../../src/cli/pmup.js';
 import { lookupPolicy, type Policy } from '../../src/kvm/policy.js';
 
@@ -188,5 +191,33 @@ describe('the search', () => {
     assert.equal(json.space, 'small');
     assert.equal(runPmup(['check', '--space', 'nope']).status, 2);
     assert.equal(runPmup(['check', '--depth', 'x']).status, 2);
+  });
+});
+
+describe('replay and findings', () => {
+  test('a replay token runs the counterexample again and shows what each step changed', () => {
+    const c = config('review', { other: a510, nr: 8 });
+    const v = violation(c, 'hpmn-not-reserved');
+    assert.ok(v !== undefined);
+    const token = replayToken(c, v.trace);
+    const back = parseReplayToken(token);
+    assert.equal(back.configuration.policy.name, 'review');
+    const steps = replay(back.configuration, back.trace);
+    // vcpu_load on CPU 1 writes review's MDCR_EL2 (HPMN = 8) into the Cortex-A510's PE.
+    const cpu1 = steps[0]?.hardware.find((h) => h.cpu === 1)?.changes.get('MDCR_EL2');
+    assert.equal(cpu1 !== undefined ? cpu1 & HPMN : undefined, 8n);
+    assert.deepEqual(
+      steps[0]?.broken.map((b) => b.invariant),
+      ['hpmn-not-reserved'],
+    );
+    const out = runPmup(['replay', token]);
+    assert.equal(out.status, 0, out.stdout);
+    assert.match(out.stdout, /^ {3}breaks hpmn-not-reserved: MDCR_EL2\.HPMN = 8 on CPU 1, which has N = 6$/m);
+    assert.equal(runPmup(['replay', 'not-a-token']).status, 2);
+  });
+
+  test("docs/findings.md's generated part is what pmup check finds now (npm run findings)", () => {
+    const doc = readFileSync(new URL('../../docs/findings.md', import.meta.url), 'utf8');
+    assert.equal(findingsPart(doc), generatedFindings(), 'docs/findings.md is stale: run npm run findings');
   });
 });
