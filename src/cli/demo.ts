@@ -4,8 +4,10 @@ import { CPUS, cpuFeatures, lookupCpu } from '../arch/cpus.js';
 import { decodeValue } from '../arch/decode.js';
 import { makePeState } from '../arch/pmu/state.js';
 import { type PeStep, stepOutcomes } from '../arch/step.js';
+import { runCheck } from '../check/run.js';
 import { lookupPolicy } from '../kvm/policy.js';
 import { kvmPartitionScenario } from '../kvm/scenario.js';
+import { checkText } from './check.js';
 import type { Command } from './command.js';
 import { expectPositionals, parseCommandArgs } from './command.js';
 import { cpusCommand } from './cpus.js';
@@ -36,6 +38,18 @@ function reservedHpmnDemo(): string[] {
   ];
 }
 
+/** The verifier on the default space at depth 3: the summary table (pmup check prints the rest). */
+function verifierDemo(): string[] {
+  const run = runCheck({ space: 'default', depth: 3 });
+  const text = checkText(run);
+  const table = text.slice(0, text.indexOf('\n\n', text.indexOf('\n\n') + 2));
+  return [
+    table,
+    '',
+    'Each violation with its shortest counterexample and a replay token: pmup check --depth 3 (docs/findings.md).',
+  ];
+}
+
 export const demoCommand: Command = {
   name: 'demo',
   summary: 'the main job on built-in defaults (what `npm start` runs)',
@@ -47,7 +61,8 @@ value on a core where it is not valid; then runs the seed's question through the
 vCPU of a VM pinned to a Cortex-A710 PMU (N = 20, 14 host counters, 8 guest counters) loaded on
 a Cortex-A510 (N = 6) under each policy, with the unsupported-CPU check where mainline has it
 (last in kvm_arch_vcpu_load) and where the reviewer proposes it (first); and what the reserved
-HPMN that one of them programs lets happen, under every behaviour the Arm ARM permits.`,
+HPMN that one of them programs lets happen, under every behaviour the Arm ARM permits; then the
+verifier's table over the default space (pmup check --depth 3).`,
   run(argv) {
     const { positionals } = parseCommandArgs('demo', argv, {});
     expectPositionals('demo', positionals, 0);
@@ -92,7 +107,7 @@ HPMN that one of them programs lets happen, under every behaviour the Arm ARM pe
         r.problems.length === 0 ? 'none' : r.problems[0]!,
       ]);
     }
-    out.push(table(rows), '', ...reservedHpmnDemo(), '');
+    out.push(table(rows), '', ...reservedHpmnDemo(), '', ...verifierDemo(), '');
     out.push('Details: pmup kvm --help. The architecture model: pmup access --help, docs/protocol.md.');
     return ok(out.join('\n'));
   },
