@@ -15,7 +15,7 @@ import { type GuestOutcome, guestAccess, guestRun } from '../kvm/guest.js';
 import { kvmArchVcpuPut } from '../kvm/lifecycle.js';
 import { hostRun, perfEventOpen } from '../kvm/perf.js';
 import { kvmCreatePartitionedVm } from '../kvm/scenario.js';
-import { getHostCpu, getVcpu, type VcpuRef, type World } from '../kvm/world.js';
+import { getVcpu, type VcpuRef, type World } from '../kvm/world.js';
 import type { Configuration } from './config.js';
 
 /** One step a schedule can take. */
@@ -26,10 +26,21 @@ export type Action =
   | { readonly kind: 'put' }
   /** A guest MRS or MSR at EL1. */
   | { readonly kind: 'guest'; readonly dir: 'read' | 'write'; readonly reg: string; readonly value?: bigint }
+  /**
+   * The guest's perf driver programs counter 0 for INST_RETIRED at every EL it may ask for (its
+   * PMEVTYPER0_EL0 with NSH set, asking for EL2 too), enables it (PMCNTENSET_EL0) and the PMU
+   * (PMCR_EL0.E): three MSRs at EL1, in that order.
+   */
+  | { readonly kind: 'guest-setup' }
   /** Guest code: `times` occurrences of `event` at EL1. */
   | { readonly kind: 'guest-count'; readonly event: number; readonly times: bigint }
-  /** Host code on a CPU that runs no vCPU: `times` occurrences of `event` at EL2. */
-  | { readonly kind: 'host-count'; readonly cpu: number; readonly event: number; readonly times: bigint };
+  /**
+   * Host code at EL2 on a CPU: `times` occurrences of `event`. On the vCPU's own CPU it stands for
+   * KVM and the VHE host handling an exit while the vCPU stays loaded.
+   */
+  | { readonly kind: 'host-count'; readonly cpu: number; readonly event: number; readonly times: bigint }
+  /** The vCPU is preempted and resumes: vcpu_put, then KVM_RUN on `cpu` (the same CPU, or a migration). */
+  | { readonly kind: 'reschedule'; readonly cpu: number };
 
 /** An action in words, as a replay shows it. */
 export function actionText(a: Action): string {
@@ -42,10 +53,14 @@ export function actionText(a: Action): string {
       return a.dir === 'read'
         ? `guest mrs x0, ${a.reg}`
         : `guest msr ${a.reg}, x0 (x0 = 0x${(a.value ?? 0n).toString(16)})`;
+    case 'guest-setup':
+      return 'guest programs counter 0 (PMEVTYPER0_EL0 = INST_RETIRED | NSH, PMCNTENSET_EL0 bit 0, PMCR_EL0.E)';
     case 'guest-count':
       return `guest runs ${a.times} events 0x${a.event.toString(16)} at EL1`;
     case 'host-count':
       return `host runs ${a.times} events 0x${a.event.toString(16)} at EL2 on CPU ${a.cpu}`;
+    case 'reschedule':
+      return `vcpu_put, then KVM_RUN on CPU ${a.cpu}`;
   }
 }
 
@@ -61,11 +76,19 @@ export interface Transition {
   readonly choices: Choices;
   readonly before: CheckState;
   readonly after: CheckState;
-  /** A guest access's outcome. */
+  /** A guest access's outcome, and whether the hardware or KVM (after a trap) completed it. */
   readonly outcome?: GuestOutcome;
+  readonly by?: 'hardware' | 'kvm';
 }
 
 const INST_RETIRED = 0x08;
+/** PMEVTYPER<n>_EL0.NSH [27]: count at EL2 in Non-secure state (D24.5.12). */
+const PMEVTYPER_NSH = 1n << 27n;
+const GUEST_SETUP: readonly (readonly [string, bigint])[] = [
+  ['PMEVTYPER0_EL0', PMEVTYPER_NSH | BigInt(0x08)],
+  ['PMCNTENSET_EL0', 1n],
+  ['PMCR_EL0', 1n],
+];
 const CPU_CYCLES = 0x11;
 
 /**
@@ -105,6 +128,7 @@ function guestActions(state: CheckState): Action[] {
     { kind: 'guest', dir: 'write', reg: 'PMCNTENSET_EL0', value: 0xffff_ffffn },
     { kind: 'guest', dir: 'write', reg: 'PMCNTENCLR_EL0', value: 0xffff_ffffn },
     { kind: 'guest', dir: 'write', reg: 'PMEVTYPER0_EL0', value: BigInt(INST_RETIRED) },
+    { kind: 'guest-setup' },
     { kind: 'guest-count', event: INST_RETIRED, times: 100n },
     { kind: 'guest-count', event: CPU_CYCLES, times: 100n },
   ];
@@ -122,17 +146,19 @@ export function enabledActions(state: CheckState): Action[] {
   const out: Action[] = [];
   for (const hc of state.world.host.cpus) if (v.cpu !== hc.id) out.push({ kind: 'run', cpu: hc.id });
   if (v.cpu >= 0) out.push({ kind: 'put' });
-  if (guestRunning(state)) out.push(...guestActions(state));
+  if (guestRunning(state)) {
+    out.push(...guestActions(state));
+    for (const hc of state.world.host.cpus) out.push({ kind: 'reschedule', cpu: hc.id });
+  }
   for (const hc of state.world.host.cpus) {
-    if (hc.loaded === undefined)
-      out.push({ kind: 'host-count', cpu: hc.id, event: INST_RETIRED, times: 100n });
+    out.push({ kind: 'host-count', cpu: hc.id, event: INST_RETIRED, times: 100n });
   }
   return out;
 }
 
 /** One evaluation of an action under fixed choices: the new world, or the case left open. */
 type Attempt =
-  | { readonly world: World; readonly outcome?: GuestOutcome }
+  | { readonly world: World; readonly outcome?: GuestOutcome; readonly by?: 'hardware' | 'kvm' }
   | { readonly unpredictable: Unpredictable };
 
 function attempt(state: CheckState, a: Action, choices: Choices, checkFirst: boolean): Attempt | undefined {
@@ -153,14 +179,27 @@ function attempt(state: CheckState, a: Action, choices: Choices, checkFirst: boo
         choices,
       });
       if (r.outcome.kind === 'unpredictable') return { unpredictable: r.outcome };
-      return { world: r.world, outcome: r.outcome };
+      return { world: r.world, outcome: r.outcome, by: r.by };
+    }
+    case 'guest-setup': {
+      let w = world;
+      for (const [reg, value] of GUEST_SETUP) {
+        const r = guestAccess(w, vcpu, { el: 1, dir: 'write', reg, value, choices });
+        if (r.outcome.kind === 'unpredictable') return { unpredictable: r.outcome };
+        w = r.world;
+      }
+      return { world: w };
     }
     case 'guest-count': {
       const r = guestRun(world, vcpu, { [a.event]: a.times }, { choices });
       return r.unpredictable === undefined ? { world: r.world } : { unpredictable: r.unpredictable };
     }
+    case 'reschedule': {
+      const put = kvmArchVcpuPut(world, vcpu).world;
+      const r = kvmRun(put, vcpu, { cpu: a.cpu, unsupportedCheckFirst: checkFirst });
+      return r.errno === undefined ? { world: r.world } : undefined;
+    }
     case 'host-count': {
-      if (getHostCpu(world, a.cpu).loaded !== undefined) return undefined;
       const r = hostRun(world, a.cpu, { [a.event]: a.times }, { choices });
       return r.unpredictable === undefined ? { world: r.world } : { unpredictable: r.unpredictable };
     }
@@ -197,6 +236,7 @@ export function successors(state: CheckState, a: Action, unsupportedCheckFirst =
       before: state,
       after,
       ...(r.outcome === undefined ? {} : { outcome: r.outcome }),
+      ...(r.by === undefined ? {} : { by: r.by }),
     });
   };
   explore({});

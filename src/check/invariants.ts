@@ -9,11 +9,18 @@
  * @module
  */
 
+import { lookupRegister } from '../arch/catalogue.js';
 import { bits, CYCLE_COUNTER_ID, get, type PeState } from '../arch/pmu/state.js';
+import { guestAccess } from '../kvm/guest.js';
 import { perfEventRead } from '../kvm/perf.js';
-import { cpuHostCounterMask, kvmVcpuPmuIsPartitioned, vmGuestCounterMask } from '../kvm/vpmu.js';
+import {
+  cpuHostCounterMask,
+  kvmPolicyResult,
+  kvmVcpuPmuIsPartitioned,
+  vmGuestCounterMask,
+} from '../kvm/vpmu.js';
 import { getHostCpu, getVcpu, getVm, type World } from '../kvm/world.js';
-import { guestRunning, type Transition } from './actions.js';
+import { type CheckState, guestRunning, type Transition } from './actions.js';
 
 /** One invariant. */
 export interface Invariant {
@@ -184,6 +191,94 @@ const noKernelFault: Invariant = {
   },
 };
 
+/** The guest registers whose values the guest must find again after a reschedule. */
+const GUEST_VIEW = [
+  'PMCR_EL0',
+  'PMCNTENSET_EL0',
+  'PMINTENSET_EL1',
+  'PMOVSSET_EL0',
+  'PMSELR_EL0',
+  'PMEVTYPER0_EL0',
+  'PMEVCNTR0_EL0',
+  'PMCCNTR_EL0',
+];
+
+/** What the guest reads of GUEST_VIEW now (each read from the same state; nothing is kept). */
+function guestView(state: CheckState): string[] {
+  return GUEST_VIEW.map((reg) => {
+    const r = guestAccess(state.world, state.vcpu, { el: 1, dir: 'read', reg });
+    const o = r.outcome;
+    if (o.kind !== 'ok') return `${reg}: ${o.kind}`;
+    return `${reg} = ${o.value === undefined ? '-' : hex(o.value)}${o.unknown === undefined ? '' : ` (unknown ${hex(o.unknown)})`}`;
+  });
+}
+
+const guestStateSurvives: Invariant = {
+  name: 'guest-state-survives',
+  description:
+    'After vcpu_put and KVM_RUN again (on the same CPU or another), the guest reads the same PMU registers as before',
+  source:
+    'KVM saves and restores the vCPU PMU context (kvm_pmu_put(), kvm_pmu_load(); v5 19/24, v6): a guest is not to see its preemption or migration',
+  check(t) {
+    if (t.action.kind !== 'reschedule' || !guestRunning(t.after)) return undefined;
+    const before = guestView(t.before);
+    const after = guestView(t.after);
+    const i = before.findIndex((v, k) => v !== after[k]);
+    return i < 0 ? undefined : `before: ${before[i]}; after: ${after[i]}`;
+  },
+};
+
+const promisedTraps: Invariant = {
+  name: 'promised-traps',
+  description:
+    'A guest access to a register the policy says it traps is handled by KVM, never by the hardware',
+  source:
+    "the policy's trapped list (MDCR_EL2.TPM/TPMCR, HDFGRTR_EL2/HDFGWTR_EL2 as kvm_arm_setup_mdcr_el2() and the FGT code compute them) against the hardware's behaviour (Arm ARM D24.5 accessors)",
+  check(t) {
+    const a = t.action;
+    if (a.kind !== 'guest' || t.by !== 'hardware') return undefined;
+    const cpu = getVcpu(t.before.world, t.before.vcpu).cpu;
+    if (cpu < 0) return undefined;
+    const ref = lookupRegister(a.reg);
+    // An index >= N is UNDEFINED (FEAT_FGT) or CONSTRAINED UNPREDICTABLE before any trap is
+    // checked (D24.5.10, D24.5.12): no policy can trap it.
+    if (ref.n !== undefined && ref.n >= getHostCpu(t.before.world, cpu).pe.config.n) return undefined;
+    const trapped = kvmPolicyResult(t.before.world, t.before.vcpu, cpu).trapped;
+    const family = ref.def.name;
+    const dir = a.dir === 'read' ? 'reads' : 'writes';
+    if (!trapped.includes(family) && !trapped.includes(`${family} (${dir})`)) return undefined;
+    return `the policy traps ${family}, but the guest's ${a.dir} completed on the hardware`;
+  },
+};
+
+const guestCountersNotEl2: Invariant = {
+  name: 'guest-counters-not-el2',
+  description: "Host code at EL2 on the vCPU's CPU does not count on the guest's counters",
+  source:
+    'Arm ARM D24.3.17 MDCR_EL2.HPMD (first-range counters do not count at EL2) and HCCD (the cycle counter); KVM sets them for a partitioned vCPU',
+  check(t) {
+    const a = t.action;
+    if (a.kind !== 'host-count') return undefined;
+    const w = t.before.world;
+    const hc = getHostCpu(w, a.cpu);
+    if (hc.loaded === undefined || !kvmVcpuPmuIsPartitioned(w, hc.loaded, a.cpu)) return undefined;
+    // The guest's counters: its mask, in the first range (below MDCR_EL2.HPMN; a reserved HPMN is
+    // hpmn-not-reserved's business), and not running a host perf event.
+    const hpmn = Number(get(hc.pe.regs.MDCR_EL2, MDCR_EL2_HPMN));
+    if (hpmn > hc.pe.config.n) return undefined;
+    let guest = vmGuestCounterMask(w, getVm(w, hc.loaded.vm), a.cpu) & ((1n << BigInt(hpmn)) - 1n);
+    for (const e of w.host.perfEvents)
+      if (e.cpu === a.cpu && e.state === 'active' && e.idx >= 0) guest &= ~(1n << BigInt(e.idx));
+    const after = getHostCpu(t.after.world, a.cpu).pe;
+    for (let i = 0; i <= CYCLE_COUNTER_ID; i++) {
+      if (((guest >> BigInt(i)) & 1n) === 0n || hc.pe.cnt[i] === after.cnt[i]) continue;
+      const name = i === CYCLE_COUNTER_ID ? 'PMCCNTR_EL0' : `PMEVCNTR${i}_EL0`;
+      return `guest counter ${name} on CPU ${a.cpu} counted host EL2 events (${hc.pe.cnt[i]} -> ${after.cnt[i]})`;
+    }
+    return undefined;
+  },
+};
+
 /** Every invariant, in report order. */
 export const INVARIANTS: readonly Invariant[] = [
   hpmnNotReserved,
@@ -191,5 +286,8 @@ export const INVARIANTS: readonly Invariant[] = [
   hostCountersUntouched,
   hostEventsKeepCounting,
   masksDisjoint,
+  guestStateSurvives,
+  promisedTraps,
+  guestCountersNotEl2,
   noKernelFault,
 ];

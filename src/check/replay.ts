@@ -46,8 +46,10 @@ function actionOf(j: Record<string, string | number>): Action {
     kind !== 'run' &&
     kind !== 'put' &&
     kind !== 'guest' &&
+    kind !== 'guest-setup' &&
     kind !== 'guest-count' &&
-    kind !== 'host-count'
+    kind !== 'host-count' &&
+    kind !== 'reschedule'
   ) {
     throw new InputError(`replay: the token has an unknown step ${JSON.stringify(kind)}`);
   }
