@@ -18,8 +18,12 @@ export interface Verdict {
   readonly invariant: string;
   /** Configurations in which the invariant was violated. */
   readonly violatedIn: number;
-  /** The shortest counterexample, with its configuration. */
-  readonly shortest?: { readonly configuration: Configuration; readonly violation: Violation };
+  /** The shortest counterexample, with its configuration and the configuration's index in the space. */
+  readonly shortest?: {
+    readonly configuration: Configuration;
+    readonly index: number;
+    readonly violation: Violation;
+  };
 }
 
 /** A whole run. */
@@ -42,6 +46,8 @@ export interface CheckOptions extends SearchOptions {
   readonly filter?: SpaceFilter;
   /** Called after each configuration (for progress). */
   readonly onResult?: (r: SearchResult, index: number) => void;
+  /** Search only the configurations whose index in the space is `index` modulo `count`. */
+  readonly shard?: { readonly index: number; readonly count: number };
 }
 
 /** Runs the verifier. */
@@ -55,20 +61,23 @@ export function runCheck(opts: CheckOptions = {}): CheckRun {
   let states = 0;
   let transitions = 0;
   let incomplete = 0;
+  let index = -1;
   for (const c of configurations(space, opts.filter)) {
+    index++;
+    if (!policies.includes(c.policy.name)) policies.push(c.policy.name);
+    if (opts.shard !== undefined && index % opts.shard.count !== opts.shard.index) continue;
     const r = searchConfiguration(c, { ...opts, depth, invariants });
-    opts.onResult?.(r, count);
+    opts.onResult?.(r, index);
     count++;
     states += r.states;
     transitions += r.transitions;
     if (!r.complete) incomplete++;
-    if (!policies.includes(c.policy.name)) policies.push(c.policy.name);
     for (const v of r.violations) {
       const key = `${c.policy.name}|${v.invariant}`;
       const cur = verdicts.get(key) ?? { violatedIn: 0 };
       cur.violatedIn++;
       if (cur.shortest === undefined || v.trace.length < cur.shortest.violation.trace.length) {
-        cur.shortest = { configuration: c, violation: v };
+        cur.shortest = { configuration: c, index, violation: v };
       }
       verdicts.set(key, cur);
     }

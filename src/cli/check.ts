@@ -1,57 +1,64 @@
 // SPDX-License-Identifier: MIT
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { InputError } from '../arch/errors.js';
-import { actionText } from '../check/actions.js';
-import { configurationText, spaceDescription, spaceNames } from '../check/config.js';
-import { replayToken } from '../check/replay.js';
-import { type CheckRun, runCheck } from '../check/run.js';
-import type { TraceStep } from '../check/search.js';
+import { configurations, type SpaceFilter, spaceDescription, spaceNames } from '../check/config.js';
+import { runCheckParallel } from '../check/parallel.js';
+import {
+  type CheckReport,
+  mergeReports,
+  parseReport,
+  type ReportCounterexample,
+  reportOf,
+} from '../check/report.js';
+import { runCheck } from '../check/run.js';
 import { lookupPolicy } from '../kvm/policy.js';
 import type { Command } from './command.js';
 import { expectPositionals, parseCommandArgs } from './command.js';
 import { table } from './format.js';
+import type { CommandResult } from './io.js';
 
-function stepText(s: TraceStep): string {
+function stepText(s: ReportCounterexample['trace'][number]): string {
   const chosen = Object.entries(s.choices).map(([r, b]) => `${r} ${b}`);
-  return chosen.length === 0
-    ? actionText(s.action)
-    : `${actionText(s.action)}  [hardware: ${chosen.join(', ')}]`;
+  return chosen.length === 0 ? s.action : `${s.action}  [hardware: ${chosen.join(', ')}]`;
+}
+
+function cell(r: CheckReport, policy: string, invariant: string): string {
+  const v = r.verdicts.find((x) => x.policy === policy && x.invariant === invariant);
+  if (v?.shortest === undefined) return 'holds';
+  const n = v.shortest.trace.length;
+  return `violated (${n} step${n === 1 ? '' : 's'})`;
+}
+
+/** The summary table: policy x invariant. */
+export function checkTable(r: CheckReport): string {
+  const head = ['policy', ...r.invariants.map((i) => i.name)];
+  return table([head, ...r.policies.map((p) => [p, ...r.invariants.map((inv) => cell(r, p, inv.name))])]);
+}
+
+function headline(r: CheckReport): string {
+  const shard = r.shard === undefined ? '' : ` (shard ${r.shard.index + 1}/${r.shard.count})`;
+  return `pmup check: space ${r.space}${shard}, ${r.configurations} configurations, schedules of up to ${r.depth} steps`;
 }
 
 /** The summary table and the counterexamples, in words. */
-export function checkText(run: CheckRun): string {
-  const head = ['policy', ...run.invariants.map((i) => i.name)];
-  const rows = run.policies.map((p) => [
-    p,
-    ...run.invariants.map((inv) => {
-      const v = run.verdicts.find((x) => x.policy === p && x.invariant === inv.name);
-      if (v?.shortest === undefined) return 'holds';
-      const n = v.shortest.violation.trace.length;
-      return `violated (${n} step${n === 1 ? '' : 's'})`;
-    }),
-  ]);
-  const out = [
-    `pmup check: space ${run.space}, ${run.configurations} configurations, schedules of up to ${run.depth} steps`,
-    '',
-    table([head, ...rows]),
-    '',
-  ];
-  for (const v of run.verdicts) {
+export function checkText(r: CheckReport): string {
+  const out = [headline(r), '', checkTable(r), ''];
+  for (const v of r.verdicts) {
     if (v.shortest === undefined) continue;
-    const { configuration, violation } = v.shortest;
-    out.push(
-      `${v.policy} violates ${v.invariant} (in ${v.violatedIn} of the configurations): ${violation.message}`,
-    );
-    out.push(`  configuration: ${configurationText(configuration)}`);
-    violation.trace.forEach((s, i) => {
+    const c = v.shortest;
+    out.push(`${v.policy} violates ${v.invariant} (in ${v.violatedIn} of the configurations): ${c.message}`);
+    out.push(`  configuration: ${c.configuration}`);
+    c.trace.forEach((s, i) => {
       out.push(`  ${i + 1}. ${stepText(s)}`);
     });
-    out.push(`  replay: pmup replay ${replayToken(configuration, violation.trace)}`, '');
+    out.push(`  replay: pmup replay ${c.replay}`, '');
   }
   out.push('invariants:');
-  for (const inv of run.invariants) out.push(`  ${inv.name}: ${inv.description} (${inv.source})`);
+  for (const inv of r.invariants) out.push(`  ${inv.name}: ${inv.description} (${inv.source})`);
   out.push('');
-  const partial = run.incomplete === 0 ? '' : `; ${run.incomplete} configurations stopped at the state bound`;
-  out.push(`${run.states} distinct states, ${run.transitions} transitions${partial}`);
+  const partial = r.incomplete === 0 ? '' : `; ${r.incomplete} configurations stopped at the state bound`;
+  out.push(`${r.states} distinct states, ${r.transitions} transitions${partial}`);
   return `${out.join('\n')}\n`;
 }
 
@@ -59,89 +66,60 @@ export function checkText(run: CheckRun): string {
  * The run as the generated part of docs/findings.md: the table, and per violated invariant its
  * shortest counterexample in words with its replay command.
  */
-export function checkMarkdown(run: CheckRun): string {
-  const head = ['policy', ...run.invariants.map((i) => `\`${i.name}\``)];
-  const rows = run.policies.map((p) => [
-    `\`${p}\``,
-    ...run.invariants.map((inv) => {
-      const v = run.verdicts.find((x) => x.policy === p && x.invariant === inv.name);
-      if (v?.shortest === undefined) return 'holds';
-      const n = v.shortest.violation.trace.length;
-      return `violated (${n} step${n === 1 ? '' : 's'})`;
-    }),
-  ]);
+export function checkMarkdown(r: CheckReport): string {
+  const head = ['policy', ...r.invariants.map((i) => `\`${i.name}\``)];
+  const rows = r.policies.map((p) => [`\`${p}\``, ...r.invariants.map((inv) => cell(r, p, inv.name))]);
   const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
   const out = [
-    `Space \`${run.space}\` (${run.configurations} configurations), schedules of up to ${run.depth} steps: ` +
-      `${run.states} distinct states, ${run.transitions} transitions. Regenerate with \`npm run findings\`.`,
+    `Space \`${r.space}\` (${r.configurations} configurations), schedules of up to ${r.depth} steps: ` +
+      `${r.states} distinct states, ${r.transitions} transitions. Regenerate with \`npm run findings\`.`,
     '',
     line(head),
     line(head.map(() => '---')),
     ...rows.map(line),
     '',
   ];
-  for (const v of run.verdicts) {
+  for (const v of r.verdicts) {
     if (v.shortest === undefined) continue;
-    const { configuration, violation } = v.shortest;
+    const c = v.shortest;
     out.push(`### \`${v.policy}\` violates \`${v.invariant}\``, '');
-    out.push(
-      `In ${v.violatedIn} configurations. Shortest: \`${configurationText(configuration)}\`: ${violation.message}.`,
-      '',
-    );
-    violation.trace.forEach((s, i) => {
+    out.push(`In ${v.violatedIn} configurations. Shortest: \`${c.configuration}\`: ${c.message}.`, '');
+    c.trace.forEach((s, i) => {
       out.push(`${i + 1}. ${stepText(s)}`);
     });
-    out.push('', `Replay: \`pmup replay ${replayToken(configuration, violation.trace)}\``, '');
+    out.push('', `Replay: \`pmup replay ${c.replay}\``, '');
   }
   out.push('Invariants:', '');
-  for (const inv of run.invariants) out.push(`- \`${inv.name}\`: ${inv.description}. Source: ${inv.source}.`);
+  for (const inv of r.invariants) out.push(`- \`${inv.name}\`: ${inv.description}. Source: ${inv.source}.`);
   return `${out.join('\n')}\n`;
 }
 
-/** The run as JSON (bigints as hex strings). */
-export function checkJson(run: CheckRun): string {
-  return JSON.stringify({
-    space: run.space,
-    depth: run.depth,
-    configurations: run.configurations,
-    states: run.states,
-    transitions: run.transitions,
-    incomplete: run.incomplete,
-    invariants: run.invariants.map((i) => ({ name: i.name, description: i.description, source: i.source })),
-    verdicts: run.verdicts.map((v) => ({
-      policy: v.policy,
-      invariant: v.invariant,
-      holds: v.shortest === undefined,
-      violatedIn: v.violatedIn,
-      ...(v.shortest === undefined
-        ? {}
-        : {
-            configuration: configurationText(v.shortest.configuration),
-            message: v.shortest.violation.message,
-            replay: replayToken(v.shortest.configuration, v.shortest.violation.trace),
-            trace: v.shortest.violation.trace.map((s) => ({
-              action: actionText(s.action),
-              choices: s.choices,
-            })),
-          }),
-    })),
-  });
+function parseShard(text: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  const index = m === null ? Number.NaN : Number(m[1]);
+  const count = m === null ? Number.NaN : Number(m[2]);
+  if (!(count >= 1 && index >= 1 && index <= count)) {
+    throw new InputError(`check: --shard must be I/N with 1 <= I <= N, got ${JSON.stringify(text)}`);
+  }
+  return { index: index - 1, count };
 }
 
 export const checkCommand: Command = {
   name: 'check',
   summary: 'the verifier: every configuration of a space, every vCPU schedule, every permitted behaviour',
   help: `Usage: pmup check [--space S] [--policy P...] [--cpu CPU...] [--depth D] [--both-orders]
-                  [--json | --markdown]
+                  [--shard I/N] [--workers W] [--json | --markdown]
+       pmup check --merge FILE... [--json | --markdown]
 
 Explores, for every configuration of the space (host CPUs, arm_pmuv3.reserved_host_counters,
 the counters the VMM asks for, the policy), every schedule of up to D steps (KVM_RUN on a CPU,
-vcpu_put, guest MRS/MSR of PMU registers, guest and host counting) breadth-first, with every
-CONSTRAINED UNPREDICTABLE behaviour of the hardware as a successor of its own, and checks the
-invariants on every transition. Prints a table policy x invariant (holds, or violated with the
-length of the shortest counterexample) and each shortest counterexample step by step, with a
-token for pmup replay. --markdown prints the generated part of docs/findings.md.
-Exit status 1 when an invariant is violated, 0 when all hold, 2 on bad input.
+vcpu_put, a reschedule, guest MRS/MSR of PMU registers, the guest perf driver's set-up, guest
+and host counting) breadth-first, with every CONSTRAINED UNPREDICTABLE behaviour of the hardware
+as a successor of its own, and checks the invariants on every transition. Prints a table
+policy x invariant (holds, or violated with the length of the shortest counterexample) and each
+shortest counterexample step by step, with a token for pmup replay. --markdown prints the
+generated part of docs/findings.md. Exit status 1 when an invariant is violated, 0 when all
+hold, 2 on bad input.
 
 Spaces:
 ${spaceNames()
@@ -149,37 +127,137 @@ ${spaceNames()
   .join('\n')}
 
 --depth defaults to 4. --both-orders also runs each configuration with the unsupported-CPU
-check first (the reviewer's proposal for kvm_arch_vcpu_load()).`,
+check first (the reviewer's proposal for kvm_arch_vcpu_load()).
+
+--workers W (default: one per core) searches on W worker threads; the output does not depend on
+W. A progress line goes to stderr when it is a terminal.
+
+Splitting a run: --shard I/N searches the configurations whose index in the space is I-1 modulo
+N; --merge reads the --json reports of all N shards and prints what one run prints, byte for
+byte. For example, on two machines or in a CI matrix:
+  pmup check --shard 1/2 --json > a.json     (machine 1)
+  pmup check --shard 2/2 --json > b.json     (machine 2)
+  pmup check --merge a.json b.json`,
   run(argv) {
-    const { values, positionals } = parseCommandArgs('check', argv, {
-      space: { type: 'string' },
-      policy: { type: 'string', multiple: true },
-      cpu: { type: 'string', multiple: true },
-      depth: { type: 'string' },
-      'both-orders': { type: 'boolean' },
-      json: { type: 'boolean' },
-      markdown: { type: 'boolean' },
-    });
-    expectPositionals('check', positionals, 0);
-    const depthText = values.depth ?? '4';
-    if (!/^[0-9]+$/.test(depthText) || Number(depthText) < 1 || Number(depthText) > 12) {
-      throw new InputError(`check: --depth must be an integer 1..12, got ${JSON.stringify(depthText)}`);
+    return render(reportFor(parseCheckArgs(argv)));
+  },
+  async stream(argv, io) {
+    const req = parseCheckArgs(argv);
+    if (req.kind === 'merge' || req.shard !== undefined || req.workers <= 1) {
+      const r = render(reportFor(req));
+      io.stdout.write(r.stdout);
+      return r.status;
     }
-    const space = values.space ?? 'default';
-    spaceDescription(space);
-    const policies = (values.policy ?? []).map((p) => lookupPolicy(p).name);
-    const run = runCheck({
-      space,
-      depth: Number(depthText),
-      filter: { policies, cpus: values.cpu ?? [], bothOrders: values['both-orders'] === true },
-    });
-    const violated = run.verdicts.some((v) => v.shortest !== undefined);
-    const stdout =
-      values.json === true
-        ? `${checkJson(run)}\n`
-        : values.markdown === true
-          ? checkMarkdown(run)
-          : checkText(run);
-    return { stdout, status: violated ? 1 : 0 };
+    const total = [...configurations(req.space, req.filter)].length;
+    const workers = Math.min(req.workers, Math.max(total, 1));
+    const tty = process.stderr.isTTY === true;
+    let done = 0;
+    const report = await runCheckParallel(
+      { space: req.space, depth: req.depth, filter: req.filter },
+      workers,
+      () => {
+        done++;
+        if (tty) process.stderr.write(`\rpmup check: ${done}/${total} configurations`);
+      },
+    );
+    if (tty) process.stderr.write('\r\x1b[K');
+    const r = render({ ...req, report });
+    io.stdout.write(r.stdout);
+    return r.status;
   },
 };
+
+type CheckArgs =
+  | { readonly kind: 'merge'; readonly files: readonly string[]; readonly format: Format }
+  | {
+      readonly kind: 'run';
+      readonly space: string;
+      readonly depth: number;
+      readonly filter: SpaceFilter;
+      readonly shard?: { readonly index: number; readonly count: number };
+      readonly workers: number;
+      readonly format: Format;
+    };
+
+type Format = 'text' | 'json' | 'markdown';
+
+function parseCheckArgs(argv: readonly string[]): CheckArgs {
+  const { values, positionals } = parseCommandArgs('check', argv, {
+    space: { type: 'string' },
+    policy: { type: 'string', multiple: true },
+    cpu: { type: 'string', multiple: true },
+    depth: { type: 'string' },
+    'both-orders': { type: 'boolean' },
+    shard: { type: 'string' },
+    workers: { type: 'string' },
+    merge: { type: 'boolean' },
+    json: { type: 'boolean' },
+    markdown: { type: 'boolean' },
+  });
+  const format: Format = values.json === true ? 'json' : values.markdown === true ? 'markdown' : 'text';
+  if (values.merge === true) {
+    if (positionals.length === 0)
+      throw new InputError('check --merge: give the --json reports of every shard');
+    return { kind: 'merge', files: positionals, format };
+  }
+  expectPositionals('check', positionals, 0);
+  const depthText = values.depth ?? '4';
+  if (!/^[0-9]+$/.test(depthText) || Number(depthText) < 1 || Number(depthText) > 12) {
+    throw new InputError(`check: --depth must be an integer 1..12, got ${JSON.stringify(depthText)}`);
+  }
+  const workersText = values.workers ?? String(availableParallelism());
+  if (!/^[0-9]+$/.test(workersText) || Number(workersText) < 1 || Number(workersText) > 256) {
+    throw new InputError(`check: --workers must be an integer 1..256, got ${JSON.stringify(workersText)}`);
+  }
+  const space = values.space ?? 'default';
+  spaceDescription(space);
+  const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+  const policies = (values.policy ?? []).map((p) => lookupPolicy(p).name);
+  const filter: SpaceFilter = {
+    policies,
+    cpus: values.cpu ?? [],
+    bothOrders: values['both-orders'] === true,
+  };
+  const base = {
+    kind: 'run' as const,
+    space,
+    depth: Number(depthText),
+    filter,
+    workers: Number(workersText),
+    format,
+  };
+  return shard === undefined ? base : { ...base, shard };
+}
+
+/** The report a request asks for, computed on this thread. */
+function reportFor(req: CheckArgs): { readonly format: Format; readonly report: CheckReport } {
+  if (req.kind === 'merge') {
+    const reports = req.files.map((f) => {
+      let text: string;
+      try {
+        text = readFileSync(f, 'utf8');
+      } catch {
+        throw new InputError(`check --merge: cannot read ${f}`);
+      }
+      return parseReport(text, f);
+    });
+    return { format: req.format, report: mergeReports(reports) };
+  }
+  const run = runCheck({
+    space: req.space,
+    depth: req.depth,
+    filter: req.filter,
+    ...(req.shard === undefined ? {} : { shard: req.shard }),
+  });
+  return { format: req.format, report: reportOf(run, req.shard) };
+}
+
+function render(r: { readonly format: Format; readonly report: CheckReport }): CommandResult {
+  const stdout =
+    r.format === 'json'
+      ? `${JSON.stringify(r.report)}\n`
+      : r.format === 'markdown'
+        ? checkMarkdown(r.report)
+        : checkText(r.report);
+  return { stdout, status: r.report.verdicts.some((v) => !v.holds) ? 1 : 0 };
+}

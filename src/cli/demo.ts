@@ -4,10 +4,11 @@ import { CPUS, cpuFeatures, lookupCpu } from '../arch/cpus.js';
 import { decodeValue } from '../arch/decode.js';
 import { makePeState } from '../arch/pmu/state.js';
 import { type PeStep, stepOutcomes } from '../arch/step.js';
+import { reportOf } from '../check/report.js';
 import { runCheck } from '../check/run.js';
 import { lookupPolicy } from '../kvm/policy.js';
 import { kvmPartitionScenario } from '../kvm/scenario.js';
-import { checkText } from './check.js';
+import { checkTable } from './check.js';
 import type { Command } from './command.js';
 import { expectPositionals, parseCommandArgs } from './command.js';
 import { cpusCommand } from './cpus.js';
@@ -40,11 +41,10 @@ function reservedHpmnDemo(): string[] {
 
 /** The verifier on the default space at depth 3: the summary table (pmup check prints the rest). */
 function verifierDemo(): string[] {
-  const run = runCheck({ space: 'default', depth: 3 });
-  const text = checkText(run);
-  const table = text.slice(0, text.indexOf('\n\n', text.indexOf('\n\n') + 2));
   return [
-    table,
+    `The verifier over the default space, schedules of up to 3 steps (pmup check --depth 3):`,
+    '',
+    checkTable(reportOf(runCheck({ space: 'default', depth: 3 }))),
     '',
     'Each violation with its shortest counterexample and a replay token: pmup check --depth 3 (docs/findings.md).',
   ];

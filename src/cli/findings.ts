@@ -7,6 +7,7 @@
  * @module
  */
 
+import { reportOf } from '../check/report.js';
 import { runCheck } from '../check/run.js';
 import { checkMarkdown } from './check.js';
 
@@ -18,7 +19,7 @@ export const FINDINGS_RUN = { space: 'default', depth: 4 } as const;
 
 /** The generated part, markers included. */
 export function generatedFindings(): string {
-  return `${FINDINGS_BEGIN}\n\n${checkMarkdown(runCheck(FINDINGS_RUN))}\n${FINDINGS_END}`;
+  return `${FINDINGS_BEGIN}\n\n${checkMarkdown(reportOf(runCheck(FINDINGS_RUN)))}\n${FINDINGS_END}`;
 }
 
 /** `doc` with its generated part replaced by `part` (appended under a heading when absent). */

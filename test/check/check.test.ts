@@ -3,14 +3,17 @@
 // it can break with a policy is broken by a deliberately wrong policy defined here. Expected
 // counterexamples are worked out from the policies' kernel logic and the Arm ARM, cited per test.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { lookupCpu } from '../../src/arch/cpus.js';
 import { actionText, initialState, successors } from '../../src/check/actions.js';
 import { type Configuration, configurations } from '../../src/check/config.js';
 import { parseReplayToken, replay, replayToken } from '../../src/check/replay.js';
+import { mergeReports, reportOf } from '../../src/check/report.js';
 import { runCheck, verdictOf } from '../../src/check/run.js';
 import { searchConfiguration, type Violation, worldKey } from '../../src/check/search.js';
+import { checkText } from '../../src/cli/check.js';
 import { findingsPart, generatedFindings } from '../../src/cli/findings.js';
 import { runPmup } from '../../src/cli/pmup.js';
 import { lookupPolicy, type Policy } from '../../src/kvm/policy.js';
@@ -271,5 +274,33 @@ describe('replay and findings', () => {
   test("docs/findings.md's generated part is what pmup check finds now (npm run findings)", () => {
     const doc = readFileSync(new URL('../../docs/findings.md', import.meta.url), 'utf8');
     assert.equal(findingsPart(doc), generatedFindings(), 'docs/findings.md is stale: run npm run findings');
+  });
+});
+
+describe('sharding, merging and workers', () => {
+  test('the merge of the shards is the whole run, byte for byte', () => {
+    const whole = checkText(reportOf(runCheck({ space: 'small', depth: 3, filter: { bothOrders: true } })));
+    const shards = [0, 1, 2].map((index) =>
+      reportOf(
+        runCheck({ space: 'small', depth: 3, filter: { bothOrders: true }, shard: { index, count: 3 } }),
+        {
+          index,
+          count: 3,
+        },
+      ),
+    );
+    // Through JSON, as the files of a CI matrix would carry them.
+    const merged = mergeReports(shards.map((r) => JSON.parse(JSON.stringify(r))));
+    assert.equal(checkText(merged), whole);
+    assert.throws(() => mergeReports(shards.slice(0, 2)), /1 of 3 shards are missing/);
+  });
+
+  test('pmup check on two worker threads prints what one thread prints', () => {
+    const args = ['dist/cli/main.js', 'check', '--space', 'small', '--depth', '2', '--both-orders'];
+    const one = spawnSync(process.execPath, [...args, '--workers', '1'], { encoding: 'utf8' });
+    const two = spawnSync(process.execPath, [...args, '--workers', '2'], { encoding: 'utf8' });
+    assert.equal(one.status, 1, one.stderr);
+    assert.equal(two.status, 1, two.stderr);
+    assert.equal(two.stdout, one.stdout);
   });
 });

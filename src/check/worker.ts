@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: MIT
+/**
+ * A worker thread of a parallel verifier run: searches one shard of the space and posts its
+ * report; posts `{ progress: index }` after each configuration.
+ *
+ * @module
+ */
+
+import { parentPort, workerData } from 'node:worker_threads';
+import type { SpaceFilter } from './config.js';
+import { reportOf } from './report.js';
+import { runCheck } from './run.js';
+
+/** What the main thread sends a worker. */
+export interface WorkerJob {
+  readonly space: string;
+  readonly depth: number;
+  readonly filter: SpaceFilter;
+  readonly shard: { readonly index: number; readonly count: number };
+}
+
+const job = workerData as WorkerJob;
+const run = runCheck({
+  space: job.space,
+  depth: job.depth,
+  filter: job.filter,
+  shard: job.shard,
+  onResult: (_r, index) => parentPort?.postMessage({ progress: index }),
+});
+parentPort?.postMessage({ report: reportOf(run, job.shard) });
