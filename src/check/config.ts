@@ -7,8 +7,9 @@
  * @module
  */
 
-import { CPUS, type CpuDef, lookupCpu } from '../arch/cpus.js';
+import { CPUS, type CpuDef, lookupCpu, parseInlineCpu } from '../arch/cpus.js';
 import { InputError } from '../arch/errors.js';
+import type { PmuVersion } from '../arch/features.js';
 import { POLICIES, type Policy } from '../kvm/policy.js';
 
 /** One hardware and VMM configuration under one policy. */
@@ -34,8 +35,43 @@ export function configurationText(c: Configuration): string {
   return `${c.policy.name} ${cpus} reserved=${c.reservedHostCounters} nr=${nr}${order}`;
 }
 
-/** The hosts of a space: one CPU type, or [VM's CPU type, another]. */
-type HostShape = readonly [string] | readonly [string, string];
+/** The hosts of a space: one CPU type, or [VM's CPU type, another] (catalogue names or CPUs). */
+type HostShape = readonly [string | CpuDef] | readonly [string | CpuDef, string | CpuDef];
+
+/** The PMU versions a synthetic CPU can have. */
+const SYNTHETIC_VERSIONS: readonly PmuVersion[] = [
+  'PMUv3',
+  'PMUv3p1',
+  'PMUv3p4',
+  'PMUv3p5',
+  'PMUv3p7',
+  'PMUv3p8',
+  'PMUv3p9',
+];
+
+/**
+ * Synthetic CPUs: every PMU version, each N of `ns`, without FEAT_FGT, with it, and with FEAT_FGT
+ * and FEAT_HPMN0 (which needs it, A2.2.7), and FEAT_PMUv3_ICNTR on the PMUv3p9 ones too; all with
+ * FEAT_VHE (the KVM model's host runs VHE) and EL3. The feature rules close each set (features.ts).
+ */
+function syntheticCpus(ns: readonly number[]): CpuDef[] {
+  const out: CpuDef[] = [];
+  for (const pmuVer of SYNTHETIC_VERSIONS) {
+    for (const n of ns) {
+      const sets: string[][] = [[], ['FEAT_FGT'], ['FEAT_FGT', 'FEAT_HPMN0']];
+      if (pmuVer === 'PMUv3p9') sets.push(['FEAT_FGT', 'FEAT_HPMN0', 'FEAT_PMUv3_ICNTR']);
+      for (const extra of sets) {
+        const cpu = parseInlineCpu({ pmuVer, n, features: ['FEAT_VHE', 'FEAT_EL3', ...extra] });
+        const tag = extra.length === 0 ? '' : `+${extra.map((f) => f.slice(5)).join('+')}`;
+        out.push({ ...cpu, name: `${pmuVer}-n${n}${tag}`, title: `synthetic ${pmuVer}, N = ${n}${tag}` });
+      }
+    }
+  }
+  return out;
+}
+
+const cpuOf = (c: string | CpuDef): CpuDef => (typeof c === 'string' ? lookupCpu(c) : c);
+const nameOf = (c: string | CpuDef): string => (typeof c === 'string' ? c : c.name);
 
 /** A named space: its hosts, and the counts tried on each. */
 interface SpaceDef {
@@ -63,6 +99,24 @@ const SPACES: Readonly<Record<string, SpaceDef>> = {
     hosts: () => [...CPUS.map((c): HostShape => [c.name]), ['cortex-a710', 'cortex-a510']],
     reserved: (n) => uniq([-1, 0, 1, Math.floor(n / 2), n]),
     nr: (n) => uniq([undefined, 0, 1, Math.floor(n / 2), n]),
+  },
+  synthetic: {
+    description:
+      'synthetic CPUs: every PMU version x N in 1, 2, 6, 31 x (no FGT, FGT, FGT+HPMN0, and ICNTR on PMUv3p9); reservations -1, 0, 1, N/2, N; nr default, 0, 1, N/2, N',
+    hosts: () => syntheticCpus([1, 2, 6, 31]).map((c): HostShape => [c]),
+    reserved: (n) => uniq([-1, 0, 1, Math.floor(n / 2), n]),
+    nr: (n) => uniq([undefined, 0, 1, Math.floor(n / 2), n]),
+  },
+  full: {
+    description:
+      'the synthetic CPUs with every N 0..31, every catalogue CPU and the seed pair; reservations -1, 0, 1, N/2, N-1, N; nr default, 0, 1, N/2, N, N+1 (large: split it with --shard)',
+    hosts: () => [
+      ...syntheticCpus(Array.from({ length: 32 }, (_, i) => i)).map((c): HostShape => [c]),
+      ...CPUS.map((c): HostShape => [c.name]),
+      ['cortex-a710', 'cortex-a510'],
+    ],
+    reserved: (n) => uniq([-1, 0, 1, Math.floor(n / 2), Math.max(n - 1, 0), n]),
+    nr: (n) => uniq([undefined, 0, 1, Math.floor(n / 2), n, n + 1]),
   },
   small: {
     description: 'the seed pair only, with the seed reservation and request (for quick runs and tests)',
@@ -107,10 +161,14 @@ export function* configurations(name: string, filter: SpaceFilter = {}): Generat
   const wanted = filter.policies ?? [];
   const policies = wanted.length === 0 ? all : all.filter((p) => wanted.includes(p.name));
   for (const host of space.hosts()) {
-    if (filter.cpus !== undefined && filter.cpus.length > 0 && !host.some((h) => filter.cpus?.includes(h)))
+    if (
+      filter.cpus !== undefined &&
+      filter.cpus.length > 0 &&
+      !host.some((h) => filter.cpus?.includes(nameOf(h)))
+    )
       continue;
-    const cpu = lookupCpu(host[0]);
-    const other = host[1] === undefined ? undefined : lookupCpu(host[1]);
+    const cpu = cpuOf(host[0]);
+    const other = host[1] === undefined ? undefined : cpuOf(host[1]);
     for (const policy of policies) {
       for (const reservedHostCounters of space.reserved(cpu.n)) {
         for (const nr of space.nr(cpu.n)) {

@@ -15,6 +15,7 @@ import type { Command } from './command.js';
 import { cpusCommand } from './cpus.js';
 import { decodeCommand } from './decode.js';
 import { demoCommand } from './demo.js';
+import { diffCommand } from './diff.js';
 import { encodeCommand } from './encode.js';
 import { table } from './format.js';
 import { insnCommand } from './insn.js';
@@ -34,6 +35,7 @@ export const COMMANDS: readonly Command[] = [
   accessCommand,
   kvmCommand,
   checkCommand,
+  diffCommand,
   replayCommand,
   batchCommand,
 ];

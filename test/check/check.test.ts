@@ -9,6 +9,7 @@ import { describe, test } from 'node:test';
 import { lookupCpu } from '../../src/arch/cpus.js';
 import { actionText, initialState, successors } from '../../src/check/actions.js';
 import { type Configuration, configurations } from '../../src/check/config.js';
+import { diffPolicies } from '../../src/check/diff.js';
 import { parseReplayToken, replay, replayToken } from '../../src/check/replay.js';
 import { mergeReports, reportOf } from '../../src/check/report.js';
 import { runCheck, verdictOf } from '../../src/check/run.js';
@@ -302,5 +303,29 @@ describe('sharding, merging and workers', () => {
     assert.equal(one.status, 1, one.stderr);
     assert.equal(two.status, 1, two.stderr);
     assert.equal(two.stdout, one.stdout);
+  });
+});
+
+describe('pmup diff', () => {
+  test("v5 against review on the seed: review's kvm_mdcr_hpmn() programs HPMN = nr_pmu_counters = 8", () => {
+    // review (reply to v5 15/24): kvm_mdcr_hpmn() returns nr_pmu_counters (8) for a partitioned
+    // vCPU not flagged unsupported, on either CPU; v5's kvm_pmu_hpmn() keeps hpmn_max = 20 - 14 = 6.
+    const r = diffPolicies(lookupPolicy('v5'), lookupPolicy('review'), 'small', {}, 2);
+    assert.equal(r.compared, 1);
+    const fields = new Map(r.differences[0]?.fields.map((f) => [f.field, f]));
+    for (const cpu of [0, 1]) {
+      const f = fields.get(`MDCR_EL2 on CPU ${cpu}`);
+      assert.ok(f !== undefined);
+      assert.equal(BigInt(f.a) & HPMN, 6n);
+      assert.equal(BigInt(f.b) & HPMN, 8n);
+    }
+    const out = runPmup(['diff', '--policy', 'v5', '--policy', 'review', '--space', 'small', '--depth', '1']);
+    assert.equal(out.status, 1);
+    assert.match(out.stdout, /^pmup diff: v5 against review, space small: 1 of 1 configurations differ$/m);
+    assert.equal(
+      runPmup(['diff', '--policy', 'v5', '--policy', 'v5', '--space', 'small', '--depth', '1']).status,
+      0,
+    );
+    assert.equal(runPmup(['diff', '--policy', 'v5']).status, 2);
   });
 });
