@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: MIT
-import { lookupRegister } from '../arch/catalogue.js';
+import { lookupRegister, type RegisterRef } from '../arch/catalogue.js';
 import { parseCpu } from '../arch/cpus.js';
 import { InputError } from '../arch/errors.js';
-import { parseValue } from '../arch/fields.js';
+import { parseRegisterValue } from '../arch/fields.js';
 import { type El, makePeState } from '../arch/pmu/state.js';
 import { type PeStep, stepOutcomes } from '../arch/step.js';
 import { type Choices, type RuleName, UNPREDICTABLE_RULES } from '../arch/unpredictable.js';
 import { stepOutcomesJson } from '../protocol/arch.js';
 import type { Command } from './command.js';
-import { parseCommandArgs } from './command.js';
+import { parseCommandArgs, VALUE_RULE } from './command.js';
+import { hex } from './format.js';
 import { ok } from './io.js';
 import { outcomesInWords } from './outcomes.js';
 
@@ -18,6 +19,20 @@ function pairs(list: readonly string[] | undefined, what: string): [string, stri
     if (eq <= 0) throw new InputError(`${what}: expected NAME=VALUE, got ${JSON.stringify(p)}`);
     return [p.slice(0, eq), p.slice(eq + 1)];
   });
+}
+
+/** `EL1 write of REG = VALUE on CPU (REG = VALUE, ...)`: the access with every value as read. */
+function accessHead(
+  step: { readonly el: number; readonly reg: RegisterRef; readonly value?: bigint },
+  regs: Readonly<Record<string, bigint>>,
+  cpuName: string,
+): string {
+  const what =
+    step.value === undefined
+      ? `read of ${step.reg.name}`
+      : `write of ${step.reg.name} = ${hex(step.value, 16)}`;
+  const given = Object.entries(regs).map(([name, v]) => `${name} = ${hex(v, 16)}`);
+  return `EL${step.el} ${what} on ${cpuName}${given.length === 0 ? '' : ` (${given.join(', ')})`}`;
 }
 
 export const accessCommand: Command = {
@@ -30,6 +45,7 @@ Runs one system-register access against a PE whose registers are 0 except those 
 --set (a SET/CLR pair is one register: --set PMCNTENSET_EL0=0x3), and prints the outcome (ok
 with the value read, UNDEFINED, a trap with its target EL, EC and ISS, or CONSTRAINED
 UNPREDICTABLE with the permitted behaviours) and the rule that decided it. --el defaults to 1.
+${VALUE_RULE}
 
 Examples:
   pmup access --cpu neoverse-n2 --el 1 --set MDCR_EL2=0x84 read PMEVCNTR5_EL0
@@ -52,7 +68,7 @@ Examples:
     const regs: Record<string, bigint> = {};
     for (const [name, v] of pairs(values.set, '--set')) {
       const ref = lookupRegister(name);
-      regs[ref.name] = parseValue(v, `--set ${ref.name}`);
+      regs[ref.name] = parseRegisterValue(v, `--set ${ref.name}`);
     }
     const choices: Partial<Record<RuleName, string>> = {};
     for (const [rule, b] of pairs(values.choose, '--choose')) {
@@ -75,12 +91,12 @@ Examples:
     const step: PeStep =
       dir === 'read'
         ? { kind: 'read', el, reg, rt: 0 }
-        : { kind: 'write', el, reg, value: parseValue(valueText ?? '', `${reg.name} value`), rt: 0 };
+        : { kind: 'write', el, reg, value: parseRegisterValue(valueText ?? '', `${reg.name} value`), rt: 0 };
     const r = stepOutcomes(pe, step, choices as Choices);
     const why = r.kind === 'unpredictable' ? r.why : r.rule;
     if (values.json) return ok(JSON.stringify({ ...stepOutcomesJson(r), rule: why }));
     const words = outcomesInWords(pe, r);
-    const lines = [`EL${el} ${dir} of ${reg.name} on ${cpu.name}: ${words.head}`];
+    const lines = [`${accessHead(step, regs, cpu.name)}: ${words.head}`];
     for (const l of words.lines) lines.push(`  ${l}`);
     lines.push(`why: ${why}`);
     if (r.kind === 'determined' && r.via !== undefined) {

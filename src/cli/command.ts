@@ -19,6 +19,10 @@ export interface Command {
   ): Promise<number>;
 }
 
+/** How a register value is read (parseRegisterValue), for the --help texts. */
+export const VALUE_RULE =
+  'Register values are hex with or without 0x (86, 0x86, 0000000000000086); 0d134 is decimal, 0b.. binary.';
+
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** node:util parseArgs with strict checking, turning its errors into one-line InputErrors. */

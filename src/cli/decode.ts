@@ -2,9 +2,9 @@
 import { lookupRegister } from '../arch/catalogue.js';
 import { cpuFeatures, parseCpu } from '../arch/cpus.js';
 import { type DecodeContext, type DecodedValue, decodeValue } from '../arch/decode.js';
-import { parseValue } from '../arch/fields.js';
+import { parseRegisterValue } from '../arch/fields.js';
 import type { Command } from './command.js';
-import { expectPositionals, parseCommandArgs } from './command.js';
+import { expectPositionals, parseCommandArgs, VALUE_RULE } from './command.js';
 import { bitsText, hex, table } from './format.js';
 import { ok } from './io.js';
 
@@ -59,14 +59,16 @@ export const decodeCommand: Command = {
   summary: 'explain a register value field by field',
   help: `Usage: pmup decode REG VALUE [--cpu CPU] [--json]
 
-Prints every field of REG in VALUE (hex 0x..., binary 0b... or decimal) with its bits, value
-and meaning, and lists problems: set RES0 bits, fields the CPU does not implement (with --cpu),
-reserved values, and values whose behaviour is CONSTRAINED UNPREDICTABLE (MDCR_EL2.HPMN > N, or
-HPMN = 0 without FEAT_HPMN0). CPU is a catalogue name (pmup cpus) or inline JSON such as
+Prints every field of REG in VALUE with its bits, value and meaning, and lists problems: set
+RES0 bits, fields the CPU does not implement (with --cpu), reserved values, and values whose
+behaviour is CONSTRAINED UNPREDICTABLE (MDCR_EL2.HPMN > N, or HPMN = 0 without FEAT_HPMN0). CPU
+is a catalogue name (pmup cpus) or inline JSON such as
 '{"pmuVer":"PMUv3p5","n":6,"features":["FEAT_FGT"]}'.
+${VALUE_RULE}
 
 Examples:
   pmup decode MDCR_EL2 0x4e0
+  pmup decode MDCR_EL2 0000000000000086       # bare hex, as %016llx prints it
   pmup decode PMCR_EL0 0x41013001 --cpu neoverse-n1
   pmup decode MDCR_EL2 0x20086 --cpu neoverse-n2 --json`,
   run(argv) {
@@ -76,7 +78,7 @@ Examples:
     });
     expectPositionals('decode', positionals, 2);
     const ref = lookupRegister(positionals[0]!);
-    const value = parseValue(positionals[1]!, `${ref.name} value`);
+    const value = parseRegisterValue(positionals[1]!, `${ref.name} value`);
     let ctx: DecodeContext | undefined;
     if (values.cpu !== undefined) {
       const cpu = parseCpu(values.cpu);

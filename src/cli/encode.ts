@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 import { lookupRegister } from '../arch/catalogue.js';
 import { InputError } from '../arch/errors.js';
-import { lookupField, parseValue, withField } from '../arch/fields.js';
+import { lookupField, parseCount, parseRegisterValue, withField } from '../arch/fields.js';
 import type { Command } from './command.js';
-import { parseCommandArgs } from './command.js';
+import { parseCommandArgs, VALUE_RULE } from './command.js';
 import { hex } from './format.js';
 import { ok } from './io.js';
 
@@ -13,8 +13,10 @@ export const encodeCommand: Command = {
   help: `Usage: pmup encode REG FIELD=VALUE... [--base VALUE]
 
 Prints the 64-bit value of REG with each named field set (other bits from --base, default 0).
-A field value is a number (0x.., 0b.., decimal) or the name of an enumerated value. A field
-that does not exist or a value wider than the field is an error.
+A field value is a decimal number (0x.. hex and 0b.. binary are accepted too) or the name of an
+enumerated value. A field that does not exist, a field given twice or a value wider than the
+field is an error. --base is a register value.
+${VALUE_RULE}
 
 Examples:
   pmup encode MDCR_EL2 HPMN=4 HPME=1 HPMD=1      # 0x20084
@@ -25,7 +27,7 @@ Examples:
     if (positionals.length < 1)
       throw new InputError('encode: expected REG FIELD=VALUE... (see pmup encode --help)');
     const ref = lookupRegister(positionals[0]!);
-    let value = values.base === undefined ? 0n : parseValue(values.base, '--base');
+    let value = values.base === undefined ? 0n : parseRegisterValue(values.base, '--base');
     if (value >> 64n !== 0n) throw new InputError(`Cannot use --base ${values.base}: wider than 64 bits`);
     for (const pair of positionals.slice(1)) {
       const eq = pair.indexOf('=');
@@ -35,7 +37,7 @@ Examples:
       const named = f.values?.find(
         (v) => v.name !== undefined && v.name.toUpperCase() === text.toUpperCase(),
       );
-      const v = named === undefined ? parseValue(text, `${ref.name}.${f.name}`) : BigInt(named.value);
+      const v = named === undefined ? parseCount(text, `${ref.name}.${f.name}`) : BigInt(named.value);
       value = withField(ref.def, f, value, v);
     }
     return ok(hex(value));

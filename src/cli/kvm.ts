@@ -3,6 +3,7 @@ import { lookupRegister } from '../arch/catalogue.js';
 import { type CpuDef, cpuFeatures, parseCpu } from '../arch/cpus.js';
 import { decodeValue } from '../arch/decode.js';
 import { InputError } from '../arch/errors.js';
+import { parseCount } from '../arch/fields.js';
 import { errnoText } from '../kvm/errno.js';
 import type { GuestOutcome } from '../kvm/guest.js';
 import { lookupPolicy, policyNames } from '../kvm/policy.js';
@@ -13,11 +14,13 @@ import { decodedJson, decodedText } from './decode.js';
 import { hex, table } from './format.js';
 import type { CommandResult } from './io.js';
 
-/** An integer option in `min..max`, or InputError naming the option and the range. */
+/**
+ * A count option in `min..max` (decimal; a negative count only as -N in decimal, for
+ * --reserved-host -1), or InputError naming the option and the range.
+ */
 function intOption(text: string, name: string, min: number, max: number, why: string): number {
-  if (!/^-?\d+$/.test(text.trim()))
-    throw new InputError(`kvm: ${name} must be an integer, got ${JSON.stringify(text)}`);
-  const v = Number(text);
+  const t = text.trim();
+  const v = /^-\d+$/.test(t) ? -Number(t.slice(1)) : Number(parseCount(t, name));
   if (v < min || v > max) throw new InputError(`kvm: ${name} must be ${min}..${max} (${why}), got ${v}`);
   return v;
 }

@@ -136,7 +136,8 @@ describe('pmup access', () => {
     assert.equal(r.status, 0, r.stderr);
     const lines = r.stdout.split('\n');
     assert.deepEqual(lines.slice(0, 3), [
-      'EL1 read of PMEVCNTR1_EL0 on inline: CONSTRAINED UNPREDICTABLE (RES_HPMN), 2 distinct outcomes',
+      // The header shows every value as read (--set values in hex, zero-padded to 64 bits).
+      'EL1 read of PMEVCNTR1_EL0 on inline (MDCR_EL2 = 0x000000000000001f, PMEVCNTR1_EL0 = 0x0000000000000055): CONSTRAINED UNPREDICTABLE (RES_HPMN), 2 distinct outcomes',
       '  with all counters in the second range, or HPMN as 1: trap to EL2, EC 0x18, ISS 0x32f811',
       '  with HPMN as 2..4: ok, value 0x55',
     ]);

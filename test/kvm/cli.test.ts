@@ -163,7 +163,7 @@ describe('pmup kvm', () => {
       [['--cpu', 'qemu-max-8-2', '--policy', 'v9'], /Unknown policy "v9"/],
       [['--cpu', 'neoverse-z9'], /Unknown CPU/],
       [['--cpu', 'qemu-max-8-2', '--nr', '32'], /--nr must be 0\.\.31/],
-      [['--cpu', 'qemu-max-8-2', '--nr', 'four'], /--nr must be an integer/],
+      [['--cpu', 'qemu-max-8-2', '--nr', 'four'], /Cannot read --nr "four": expected a decimal count/],
       [['--cpu', 'qemu-max-8-2', '--reserved-host', '7'], /--reserved-host must be -1\.\.6/],
       [['--cpu', 'qemu-max-8-2', '--reserved-host=-2'], /--reserved-host must be -1\.\.6/],
       [['--policy', 'v5'], /--cpu is required/],
