@@ -25,10 +25,50 @@ export const VALUE_RULE =
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
+/** `-1`, `-0x10`: an argument that is a (negative) number, so a value and never an option. */
+function isNegativeNumber(arg: string): boolean {
+  return /^-\d/.test(arg);
+}
+
+/**
+ * argv rewritten so that node:util parseArgs takes negative numbers as values: `--opt -1`
+ * becomes `--opt=-1` for an option that takes a value, and every positional (`-1` among them)
+ * goes after a `--`, in its order. parseArgs alone rejects both ("argument is ambiguous"). An
+ * option that takes a value and is last, or is followed by another option, is an InputError.
+ */
+export function normaliseArgv(command: string, argv: readonly string[], options: Options): string[] {
+  const opts: string[] = [];
+  const positionals: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (isNegativeNumber(a) || !a.startsWith('-')) {
+      positionals.push(a);
+      continue;
+    }
+    opts.push(a);
+    const name = a.startsWith('--') && !a.includes('=') ? a.slice(2) : undefined;
+    const next = argv[i + 1];
+    const takesValue = name !== undefined && options[name]?.type === 'string';
+    if (!takesValue) continue;
+    if (next === undefined || (next.startsWith('-') && !isNegativeNumber(next))) {
+      const got = next === undefined ? '' : ` (got ${next}; write --${name}=${next} if that is the value)`;
+      throw new InputError(`${command}: --${name} needs a value${got}`);
+    }
+    opts[opts.length - 1] = `--${name}=${next}`;
+    i++;
+  }
+  return [...opts, '--', ...positionals];
+}
+
 /** node:util parseArgs with strict checking, turning its errors into one-line InputErrors. */
 export function parseCommandArgs<O extends Options>(command: string, argv: readonly string[], options: O) {
+  const args = normaliseArgv(command, argv, options);
   try {
-    return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (e) {
     const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
     throw new InputError(`${command}: ${msg}`);

@@ -186,12 +186,11 @@ export const kvmCommand: Command = {
                 [--unsupported-check-first] [--json]
 
 Boots a host whose CPU 0 is CPU (and CPU 1 is the --on CPU, when given) with
-arm_pmuv3.reserved_host_counters = K (default -1: no partition; write a negative K as
---reserved-host=-1), then, as a VMM would: creates a
-VM with a partitioned vPMU (v5/review: KVM_ENABLE_CAP(KVM_CAP_ARM_PARTITION_PMU); v6/v7: the vCPU
-attribute PMU_V3_ENABLE_PARTITION; mainline: none), a vCPU with PMU_V3, sets the PMU interrupt
-(PPI 23), pins the VM's PMU to CPU's PMU (SET_PMU), sets N counters (SET_NR_COUNTERS, when
-given), initialises the vPMU and runs the vCPU on CPU 0, or on the --on CPU.
+arm_pmuv3.reserved_host_counters = K (default -1: no partition; --reserved-host -1 says so),
+then, as a VMM would: creates a VM with a partitioned vPMU (v5/review:
+KVM_ENABLE_CAP(KVM_CAP_ARM_PARTITION_PMU); v6/v7: the vCPU attribute PMU_V3_ENABLE_PARTITION;
+mainline: none), a vCPU with PMU_V3, sets the PMU interrupt (PPI 23), pins the VM's PMU to
+CPU's PMU (SET_PMU), sets N counters (SET_NR_COUNTERS, when given), initialises the vPMU and runs the vCPU on CPU 0, or on the --on CPU.
 
 Prints every ioctl with its result, the kernel functions kvm_arch_vcpu_load() called, MDCR_EL2
 field by field, what the guest sees (PMCR_EL0.N read at EL1 through the architecture model,
@@ -209,7 +208,7 @@ Exit status: 0 no problem, 1 a problem found, 2 bad input.
 
 Examples:
   pmup kvm --cpu neoverse-n2 --reserved-host 2 --nr 2 --policy v5
-  pmup kvm --cpu qemu-max-8-2 --reserved-host=-1 --policy mainline
+  pmup kvm --cpu qemu-max-8-2 --reserved-host -1 --policy mainline
   pmup kvm --cpu qemu-max-8-2 --reserved-host 2 --nr 4 --policy v6
   pmup kvm --cpu cortex-a710 --on cortex-a510 --reserved-host 14 --nr 8 --policy review
   pmup kvm --cpu cortex-a710 --on cortex-a510 --reserved-host 14 --nr 8 --policy review --unsupported-check-first`,
