@@ -1,11 +1,27 @@
 // SPDX-License-Identifier: MIT
 import { lookupRegister } from '../arch/catalogue.js';
-import { InputError } from '../arch/errors.js';
+import { didYouMean, InputError } from '../arch/errors.js';
 import { lookupField, parseCount, parseRegisterValue, withField } from '../arch/fields.js';
+import type { FieldDef } from '../arch/registers/types.js';
 import type { Command } from './command.js';
 import { parseCommandArgs, VALUE_RULE } from './command.js';
 import { hex } from './format.js';
 import { ok } from './io.js';
+
+/**
+ * The value `text` gives field `f`: the name of one of its enumerated values (any case), or a
+ * count. A name the field does not have is an InputError listing the names it has.
+ */
+function fieldValueOf(regName: string, f: FieldDef, text: string): bigint {
+  const want = text.trim().toUpperCase();
+  const names = (f.values ?? []).flatMap((v) => (v.name === undefined ? [] : [v.name]));
+  const named = f.values?.find((v) => v.name !== undefined && v.name.toUpperCase() === want);
+  if (named !== undefined) return BigInt(named.value);
+  if (names.length === 0 || /^[0-9]/.test(want)) return parseCount(text, `${regName}.${f.name}`);
+  throw new InputError(
+    `Unknown value ${JSON.stringify(text)} for ${regName}.${f.name}${didYouMean(want, names)}; its names are ${names.join(', ')} (or give a number)`,
+  );
+}
 
 export const encodeCommand: Command = {
   name: 'encode',
@@ -33,12 +49,7 @@ Examples:
       const eq = pair.indexOf('=');
       if (eq <= 0) throw new InputError(`Cannot read ${JSON.stringify(pair)}: expected FIELD=VALUE`);
       const f = lookupField(ref.def, pair.slice(0, eq));
-      const text = pair.slice(eq + 1);
-      const named = f.values?.find(
-        (v) => v.name !== undefined && v.name.toUpperCase() === text.toUpperCase(),
-      );
-      const v = named === undefined ? parseCount(text, `${ref.name}.${f.name}`) : BigInt(named.value);
-      value = withField(ref.def, f, value, v);
+      value = withField(ref.def, f, value, fieldValueOf(ref.name, f, pair.slice(eq + 1)));
     }
     return ok(hex(value));
   },

@@ -126,9 +126,10 @@ export function policyNames(): string[] {
   return POLICIES.map((p) => p.name);
 }
 
-/** The policy named `name` (case-sensitive); throws InputError naming the closest policies. */
+/** The policy named `name`, ignoring case (`V5` is `v5`); throws InputError naming the closest policies. */
 export function lookupPolicy(name: string): Policy {
-  const p = POLICIES.find((x) => x.name === name);
+  const want = name.trim().toLowerCase();
+  const p = POLICIES.find((x) => x.name === want);
   if (p !== undefined) return p;
   const hint = didYouMean(name, policyNames());
   throw new InputError(
