@@ -6,10 +6,9 @@ import { parseRegisterValue } from '../arch/fields.js';
 import type { Command } from './command.js';
 import { expectPositionals, parseCommandArgs, VALUE_RULE } from './command.js';
 import { bitsText, hex, table } from './format.js';
-import { ok } from './io.js';
 
-/** The decoded value as JSON: hex strings for values, problems as lines. */
-export function decodedJson(d: DecodedValue): object {
+/** The decoded value as JSON: hex strings for values, problems as lines (unless `withProblems` is false). */
+export function decodedJson(d: DecodedValue, withProblems = true): object {
   return {
     register: d.reg.name,
     value: hex(d.value),
@@ -23,18 +22,18 @@ export function decodedJson(d: DecodedValue): object {
       ...(f.field.feature === undefined ? {} : { feature: f.field.feature }),
       implemented: f.implemented,
     })),
-    problems: d.problems,
+    ...(withProblems ? { problems: d.problems.map((p) => p.message) } : {}),
   };
 }
 
-/** The decoded value as text: a line per field, then the problems. */
-export function decodedText(d: DecodedValue, cpuName?: string): string {
+/** The decoded value as text: a line per field, then the problems (unless `withProblems` is false). */
+export function decodedText(d: DecodedValue, cpuName?: string, withProblems = true): string {
   const head = `${d.reg.name} = ${hex(d.value, 16)}  (Arm ARM ${d.reg.def.section}${cpuName ? `, on ${cpuName}` : ''})`;
   const rows: string[][] = [['bits', 'field', 'value', 'meaning']];
   const absent: string[] = [];
   for (const f of d.fields) {
     // Fields the CPU does not implement, holding their architected value, are summarised in one line.
-    const flagged = d.problems.some((p) => p.startsWith(`${d.reg.name}.${f.field.name} `));
+    const flagged = d.problems.some((p) => p.field === f.field.name);
     if (!f.implemented && !flagged) {
       absent.push(f.field.name);
       continue;
@@ -50,7 +49,8 @@ export function decodedText(d: DecodedValue, cpuName?: string): string {
   const out = [head, table(rows)];
   if (absent.length > 0)
     out.push(`not implemented on ${cpuName} (reserved, as they should be): ${absent.join(', ')}`);
-  if (d.problems.length > 0) out.push('', 'problems:', ...d.problems.map((p) => `  - ${p}`));
+  if (withProblems && d.problems.length > 0)
+    out.push('', 'problems:', ...d.problems.map((p) => `  - ${p.message}`));
   return out.join('\n');
 }
 
@@ -65,6 +65,9 @@ behaviour is CONSTRAINED UNPREDICTABLE (MDCR_EL2.HPMN > N, or HPMN = 0 without F
 is a catalogue name (pmup cpus) or inline JSON such as
 '{"pmuVer":"PMUv3p5","n":6,"features":["FEAT_FGT"]}'.
 ${VALUE_RULE}
+
+Exit status: 0 no problem, 1 problems listed (so "pmup decode MDCR_EL2 $v --cpu CPU && echo
+valid" is right), 2 bad input.
 
 Examples:
   pmup decode MDCR_EL2 0x4e0
@@ -85,6 +88,7 @@ Examples:
       ctx = { cpu, features: cpuFeatures(cpu) };
     }
     const d = decodeValue(ref, value, ctx);
-    return ok(values.json ? JSON.stringify(decodedJson(d), null, 2) : decodedText(d, ctx?.cpu.name));
+    const text = values.json ? JSON.stringify(decodedJson(d), null, 2) : decodedText(d, ctx?.cpu.name);
+    return { stdout: `${text}\n`, status: d.problems.length === 0 ? 0 : 1 };
   },
 };

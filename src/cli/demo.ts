@@ -63,7 +63,7 @@ a Cortex-A510 (N = 6) under each policy, with the unsupported-CPU check where ma
         policy,
         first ? 'first' : 'last (mainline)',
         hpmn,
-        r.problems.length === 0 ? 'none' : r.problems[0]!,
+        r.problems.length === 0 ? 'none' : r.problems[0]!.message,
       ]);
     }
     out.push(

@@ -43,7 +43,8 @@ function outcomeText(o: GuestOutcome): string {
 
 function mdcrText(value: bigint, cpu: CpuDef): string {
   const d = decodeValue(lookupRegister('MDCR_EL2'), value, { cpu, features: cpuFeatures(cpu) });
-  return decodedText(d, cpu.name);
+  // The problems and notes of these values are the report's, listed at its end.
+  return decodedText(d, cpu.name, false);
 }
 
 function reportText(r: ScenarioReport, cpuOf: (id: number) => CpuDef): string {
@@ -113,8 +114,9 @@ function reportText(r: ScenarioReport, cpuOf: (id: number) => CpuDef): string {
   out.push(
     '',
     r.problems.length === 0 ? 'problems found: none' : 'problems found (exit status 1):',
-    ...r.problems.map((p) => `  - ${p}`),
+    ...r.problems.map((p) => `  - ${p.message}`),
   );
+  if (r.notes.length > 0) out.push('', 'notes (harmless):', ...r.notes.map((n) => `  - ${n.message}`));
   return out.join('\n');
 }
 
@@ -140,6 +142,7 @@ function reportJson(r: ScenarioReport, cpuOf: (id: number) => CpuDef): object {
             cpu: cpuOf(r.cpu),
             features: cpuFeatures(cpuOf(r.cpu)),
           }),
+          false,
         );
   return {
     policy: w.policy.name,
@@ -175,6 +178,7 @@ function reportJson(r: ScenarioReport, cpuOf: (id: number) => CpuDef): object {
     trapped: r.atLoad?.trapped ?? [],
     trappedAfter: r.trappedAfter,
     problems: r.problems,
+    notes: r.notes,
   };
 }
 
@@ -197,7 +201,10 @@ field by field, what the guest sees (PMCR_EL0.N read at EL1 through the architec
 first while its PMU context is VIRTUAL, then after the switch to PHYSICAL) against what KVM
 reports, the PMU registers that trap, and every problem: ioctls the kernel refuses, a reserved
 MDCR_EL2.HPMN on that CPU, a guest PMCR_EL0.N other than the one KVM promised, host-owned counters
-in the guest's range, kernel faults.
+in the guest's range, kernel faults. What is harmless is listed as a note and does not change the
+exit status: MDCR_EL2 trap bits KVM sets that are RES0 on the CPU (TTRF without FEAT_TRF, TPMS
+without FEAT_SPE). With --json, "problems" and "notes" are lists of {"code", "message"}; the codes
+are stable (hpmn-reserved, fgt-res0-set, ioctl-refused, mdcr-el2-res0-bit-set, ...).
 
 POLICY is one of ${policyNames().join(', ')} (default v5). CPU is a catalogue name (pmup cpus) or
 inline JSON such as '{"pmuVer":"PMUv3p5","n":6,"features":["FEAT_FGT","FEAT_VHE"]}'.
