@@ -4,8 +4,9 @@ import { parseCpu } from '../arch/cpus.js';
 import { InputError } from '../arch/errors.js';
 import { parseRegisterValue } from '../arch/fields.js';
 import { type El, makePeState } from '../arch/pmu/state.js';
+import { addInitialRegister, checkChoice } from '../arch/request.js';
 import { type PeStep, stepOutcomes } from '../arch/step.js';
-import { type Choices, type RuleName, UNPREDICTABLE_RULES } from '../arch/unpredictable.js';
+import type { Choices, RuleName } from '../arch/unpredictable.js';
 import { stepOutcomesJson } from '../protocol/arch.js';
 import type { Command } from './command.js';
 import { parseCommandArgs, VALUE_RULE } from './command.js';
@@ -19,6 +20,27 @@ function pairs(list: readonly string[] | undefined, what: string): [string, stri
     if (eq <= 0) throw new InputError(`${what}: expected NAME=VALUE, got ${JSON.stringify(p)}`);
     return [p.slice(0, eq), p.slice(eq + 1)];
   });
+}
+
+/** The --set registers, each once (a SET/CLR pair is one register), with their values as read. */
+function setRegisters(list: readonly string[] | undefined): Record<string, bigint> {
+  const regs = new Map<string, bigint>();
+  for (const [name, v] of pairs(list, '--set')) {
+    const ref = lookupRegister(name);
+    addInitialRegister(regs, ref.name, parseRegisterValue(v, `--set ${ref.name}`), '--set');
+  }
+  return Object.fromEntries(regs);
+}
+
+/** The --choose choices: known rules, each once, with one of its behaviours. */
+function chooseOptions(list: readonly string[] | undefined): Choices {
+  const choices: Partial<Record<RuleName, string>> = {};
+  for (const [rule, b] of pairs(list, '--choose')) {
+    const name = checkChoice(rule, b, '--choose');
+    if (choices[name] !== undefined) throw new InputError(`--choose: ${name} is given twice; give it once`);
+    choices[name] = b;
+  }
+  return choices;
 }
 
 /** `EL1 write of REG = VALUE on CPU (REG = VALUE, ...)`: the access with every value as read. */
@@ -65,20 +87,8 @@ Examples:
     if (!/^[012]$/.test(elText))
       throw new InputError(`access: --el must be 0, 1 or 2, got ${JSON.stringify(elText)}`);
     const el = Number(elText) as El;
-    const regs: Record<string, bigint> = {};
-    for (const [name, v] of pairs(values.set, '--set')) {
-      const ref = lookupRegister(name);
-      regs[ref.name] = parseRegisterValue(v, `--set ${ref.name}`);
-    }
-    const choices: Partial<Record<RuleName, string>> = {};
-    for (const [rule, b] of pairs(values.choose, '--choose')) {
-      if (!UNPREDICTABLE_RULES.some((r) => r.name === rule)) {
-        throw new InputError(
-          `--choose: unknown rule ${rule} (${UNPREDICTABLE_RULES.map((r) => r.name).join(', ')})`,
-        );
-      }
-      choices[rule as RuleName] = b;
-    }
+    const regs = setRegisters(values.set);
+    const choices = chooseOptions(values.choose);
     const [dir, regName, valueText, ...extra] = positionals;
     if ((dir !== 'read' && dir !== 'write') || regName === undefined || extra.length > 0) {
       throw new InputError('access: expected "read REG" or "write REG VALUE" (see pmup access --help)');
@@ -92,7 +102,7 @@ Examples:
       dir === 'read'
         ? { kind: 'read', el, reg, rt: 0 }
         : { kind: 'write', el, reg, value: parseRegisterValue(valueText ?? '', `${reg.name} value`), rt: 0 };
-    const r = stepOutcomes(pe, step, choices as Choices);
+    const r = stepOutcomes(pe, step, choices);
     const why = r.kind === 'unpredictable' ? r.why : r.rule;
     if (values.json) return ok(JSON.stringify({ ...stepOutcomesJson(r), rule: why }));
     const words = outcomesInWords(pe, r);

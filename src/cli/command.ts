@@ -64,14 +64,36 @@ export function normaliseArgv(command: string, argv: readonly string[], options:
   return [...opts, '--', ...positionals];
 }
 
-/** node:util parseArgs with strict checking, turning its errors into one-line InputErrors. */
+/**
+ * node:util parseArgs with strict checking, turning its errors into one-line InputErrors, on
+ * argv as normaliseArgv() rewrites it; an option that takes one value given twice is an error.
+ */
 export function parseCommandArgs<O extends Options>(command: string, argv: readonly string[], options: O) {
-  const args = normaliseArgv(command, argv, options);
+  const parsed = strictParse(command, normaliseArgv(command, argv, options), options);
+  rejectRepeatedOptions(command, parsed.tokens, options);
+  return { values: parsed.values, positionals: parsed.positionals };
+}
+
+function strictParse<O extends Options>(command: string, args: string[], options: O) {
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
+    return parseArgs({ args, options, allowPositionals: true, strict: true, tokens: true });
   } catch (e) {
     const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
     throw new InputError(`${command}: ${msg}`);
+  }
+}
+
+/** Throws InputError when an option that takes one value (not `multiple`) is given twice. */
+function rejectRepeatedOptions(
+  command: string,
+  tokens: readonly { readonly kind: string; readonly name?: string }[],
+  options: Options,
+): void {
+  const seen = new Set<string>();
+  for (const t of tokens) {
+    if (t.kind !== 'option' || t.name === undefined || options[t.name]?.multiple === true) continue;
+    if (seen.has(t.name)) throw new InputError(`${command}: --${t.name} is given twice; give it once`);
+    seen.add(t.name);
   }
 }
 

@@ -45,10 +45,14 @@ Examples:
     const ref = lookupRegister(positionals[0]!);
     let value = values.base === undefined ? 0n : parseRegisterValue(values.base, '--base');
     if (value >> 64n !== 0n) throw new InputError(`Cannot use --base ${values.base}: wider than 64 bits`);
+    const given = new Set<string>();
     for (const pair of positionals.slice(1)) {
       const eq = pair.indexOf('=');
       if (eq <= 0) throw new InputError(`Cannot read ${JSON.stringify(pair)}: expected FIELD=VALUE`);
       const f = lookupField(ref.def, pair.slice(0, eq));
+      if (given.has(f.name))
+        throw new InputError(`encode: ${ref.name}.${f.name} is given twice; give it once`);
+      given.add(f.name);
       value = withField(ref.def, f, value, fieldValueOf(ref.name, f, pair.slice(eq + 1)));
     }
     return ok(hex(value));
