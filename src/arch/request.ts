@@ -62,28 +62,33 @@ export function checkChoice(rule: string, behaviour: string, where: string): Rul
 }
 
 /**
- * Adds register `name` = `value` to the initial registers `regs` (keyed by the name given), and
- * throws InputError when another name given already holds the same storage (`MDCR_EL2` twice, or
- * `PMCNTENSET_EL0` and `PMCNTENCLR_EL0`, one bitmap), or when the register has no storage.
+ * The initial registers from `entries` (canonical register name, value), keyed by name. Throws
+ * InputError when two entries hold the same storage (`MDCR_EL2` twice, or `PMCNTENSET_EL0` and
+ * `PMCNTENCLR_EL0`, one bitmap), or when a register has no storage; `where` prefixes the message.
  */
-export function addInitialRegister(
-  regs: Map<string, bigint>,
-  name: string,
-  value: bigint,
+export function initialRegisters(
+  entries: Iterable<readonly [string, bigint]>,
   where: string,
-): void {
-  const key = storageKey(name);
-  for (const other of regs.keys()) {
-    if (storageKey(other) !== key) continue;
-    const what =
-      other === name
-        ? `${name} is given twice; give it once`
-        : `${other} and ${name} are one register (the same storage); give one of them`;
-    throw new InputError(`${where}: ${what}`);
+): Map<string, bigint> {
+  const regs = new Map<string, bigint>();
+  const owner = new Map<string, string>();
+  for (const [name, value] of entries) {
+    const key = storageKey(name);
+    const other = owner.get(key);
+    if (other !== undefined) {
+      const what =
+        other === name
+          ? `${name} is given twice; give it once`
+          : `${other} and ${name} are one register (the same storage); give one of them`;
+      throw new InputError(`${where}: ${what}`);
+    }
+    owner.set(key, name);
+    regs.set(name, value);
   }
-  regs.set(name, value);
+  return regs;
 }
 
+/** A string naming a register's storage: equal for names of the same storage. */
 function storageKey(name: string): string {
   const s = storageOf(name);
   return s.kind === 'reg' ? s.reg : `${s.kind} ${s.idx}`;

@@ -4,7 +4,7 @@ import { parseCpu } from '../arch/cpus.js';
 import { InputError } from '../arch/errors.js';
 import { parseRegisterValue } from '../arch/fields.js';
 import { type El, makePeState } from '../arch/pmu/state.js';
-import { addInitialRegister, checkChoice } from '../arch/request.js';
+import { checkChoice, initialRegisters } from '../arch/request.js';
 import { type PeStep, stepOutcomes } from '../arch/step.js';
 import type { Choices, RuleName } from '../arch/unpredictable.js';
 import { stepOutcomesJson } from '../protocol/arch.js';
@@ -24,12 +24,11 @@ function pairs(list: readonly string[] | undefined, what: string): [string, stri
 
 /** The --set registers, each once (a SET/CLR pair is one register), with their values as read. */
 function setRegisters(list: readonly string[] | undefined): Record<string, bigint> {
-  const regs = new Map<string, bigint>();
-  for (const [name, v] of pairs(list, '--set')) {
+  const entries = pairs(list, '--set').map(([name, v]): [string, bigint] => {
     const ref = lookupRegister(name);
-    addInitialRegister(regs, ref.name, parseRegisterValue(v, `--set ${ref.name}`), '--set');
-  }
-  return Object.fromEntries(regs);
+    return [ref.name, parseRegisterValue(v, `--set ${ref.name}`)];
+  });
+  return Object.fromEntries(initialRegisters(entries, '--set'));
 }
 
 /** The --choose choices: known rules, each once, with one of its behaviours. */

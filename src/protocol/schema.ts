@@ -10,7 +10,7 @@ import { lookupRegister, type RegisterRef } from '../arch/catalogue.js';
 import { type CpuDef, lookupCpu, parseInlineCpu } from '../arch/cpus.js';
 import { didYouMean, InputError } from '../arch/errors.js';
 import type { El } from '../arch/pmu/state.js';
-import { addInitialRegister, checkChoice } from '../arch/request.js';
+import { checkChoice, initialRegisters } from '../arch/request.js';
 import type { Choices, RuleName } from '../arch/unpredictable.js';
 
 /** One step of an architecture request. */
@@ -85,7 +85,7 @@ function parseEvent(v: unknown, what: string): number {
 
 /** Throws InputError for a member of `v` not in `known`, naming it, `where` it is and the members. */
 function rejectUnknown(v: Record<string, unknown>, known: readonly string[], where: string): void {
-  for (const k of Object.keys(v)) {
+  for (const k in v) {
     if (known.includes(k)) continue;
     const hint = didYouMean(k, known);
     throw new InputError(
@@ -156,13 +156,11 @@ function parseCpuValue(v: unknown): CpuDef {
 const REQUEST_MEMBERS = ['id', 'cpu', 'regs', 'hcr', 'choose', 'steps', 'final'];
 
 function parseRegs(v: unknown): Map<string, bigint> {
-  const regs = new Map<string, bigint>();
-  if (v === undefined) return regs;
+  if (v === undefined) return new Map();
   if (!isObject(v)) throw new InputError('"regs" must be an object of register -> hex value');
-  for (const [name, value] of Object.entries(v)) {
-    addInitialRegister(regs, lookupRegister(name).name, parseHex64(value, `regs.${name}`), 'regs');
-  }
-  return regs;
+  const entries: [string, bigint][] = [];
+  for (const name in v) entries.push([lookupRegister(name).name, parseHex64(v[name], `regs.${name}`)]);
+  return initialRegisters(entries, 'regs');
 }
 
 function parseHcr(h: unknown): { E2H: boolean; TGE: boolean } {
