@@ -6,8 +6,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable, Writable } from 'node:stream';
 import { after, describe, test } from 'node:test';
-import { COMMANDS, runPmup } from '../../src/cli/pmup.js';
+import { streamBatch } from '../../src/cli/batch.js';
+import { COMMANDS, runPmup, runPmupStreaming } from '../../src/cli/pmup.js';
 
 const PACKAGE_VERSION: string = JSON.parse(
   readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
@@ -103,5 +105,75 @@ describe('-h and pmup help CMD are --help', () => {
     assert.equal(r.status, 2);
     assert.match(r.stderr, /^pmup: unknown command "decod" \(did you mean decode\b.*\); see pmup --help\n$/);
     assert.equal(runPmup(['help', 'decode', 'encode']).status, 2);
+  });
+});
+
+/** A Writable that keeps what is written. */
+function sink(): { stream: Writable; text: () => string } {
+  const parts: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer | string, _enc, done) {
+      parts.push(chunk.toString());
+      done();
+    },
+  });
+  return { stream, text: () => parts.join('') };
+}
+
+// EL2 reads PMCR_EL0.N = N = 6 on Neoverse N2 (its TRM; Arm ARM D24.5.8): 6 << 11 = 0x3000.
+const REQUEST = JSON.stringify({ id: 'b', cpu: 'neoverse-n2', steps: [{ el: 2, read: 'PMCR_EL0' }] });
+const ANSWER = { id: 'b', results: [{ outcome: 'ok', value: '0x3000' }], final: {} };
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+describe('pmup batch DIR', () => {
+  test('the built binary: one line, exit 2', () => {
+    const r = pmup(['batch', dir]);
+    assert.equal(r.status, 2);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, `pmup: batch: cannot read ${dir}: is a directory\n`);
+  });
+  test('in process', async () => {
+    const out = sink();
+    const err = sink();
+    const status = await runPmupStreaming(['batch', dir], {
+      stdin: Readable.from([]),
+      stdout: out.stream,
+      stderr: err.stream,
+    });
+    assert.equal(status, 2);
+    assert.equal(out.text(), '');
+    assert.equal(err.text(), `pmup: batch: cannot read ${dir}: is a directory\n`);
+  });
+});
+
+describe('a UTF-8 BOM at the start of a batch is accepted', () => {
+  test('the built binary, from a file and from stdin', () => {
+    const file = join(dir, 'bom.jsonl');
+    writeFileSync(file, Buffer.concat([BOM, Buffer.from(`${REQUEST}\n`)]));
+    for (const r of [pmup(['batch', file]), pmup(['batch'], readFileSync(file, 'utf8'))]) {
+      assert.equal(r.stderr, '');
+      assert.equal(r.status, 0);
+      assert.deepEqual(JSON.parse(r.stdout), ANSWER);
+    }
+  });
+  test('in process, with the BOM split over chunks', async () => {
+    const bytes = Buffer.concat([BOM, Buffer.from(`${REQUEST}\n${REQUEST}`)]);
+    const chunks = [bytes.subarray(0, 1), bytes.subarray(1, 2), bytes.subarray(2, 10), bytes.subarray(10)];
+    const out = sink();
+    const count = await streamBatch(Readable.from(chunks), out.stream);
+    assert.deepEqual(count, { answers: 2, errors: 0 });
+    assert.deepEqual(
+      out
+        .text()
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+      [ANSWER, ANSWER],
+    );
+  });
+  test('a BOM later in the input is not skipped: that line is an error answer', async () => {
+    const out = sink();
+    const input = Readable.from([Buffer.from(`${REQUEST}\n\uFEFF${REQUEST}\n`)]);
+    assert.deepEqual(await streamBatch(input, out.stream), { answers: 2, errors: 1 });
   });
 });
