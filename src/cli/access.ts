@@ -66,6 +66,9 @@ Runs one system-register access against a PE whose registers are 0 except those 
 --set (a SET/CLR pair is one register: --set PMCNTENSET_EL0=0x3), and prints the outcome (ok
 with the value read, UNDEFINED, a trap with its target EL, EC and ISS, or CONSTRAINED
 UNPREDICTABLE with the permitted behaviours) and the rule that decided it. --el defaults to 1.
+Each register is given once. --choose follows one behaviour of a CONSTRAINED UNPREDICTABLE rule
+where the model permits it; RULE and BEHAVIOUR are names of UNPREDICTABLE_RULES
+(src/arch/unpredictable.ts, docs/protocol.md), e.g. RES_HPMN=hpmn-2, each rule once.
 ${VALUE_RULE}
 
 Examples:

@@ -72,10 +72,10 @@ export const batchCommand: Command = {
   help: `Usage: pmup batch [FILE|-]
 
 Reads one JSON request per line (from FILE, or stdin when FILE is - or absent) and writes one
-JSON answer per line, in order. A UTF-8 byte order mark at the start is skipped. Blank lines and lines starting with # are skipped. A line that
-is not a valid request (malformed JSON, an unknown member, rule or behaviour, ...) is answered
-{"id": ..., "error": "..."} and the batch goes on. The protocol is documented in
-docs/protocol.md.
+JSON answer per line, in order. A UTF-8 byte order mark at the start is skipped. Blank lines
+and lines starting with # are skipped. A line that is not a valid request (malformed JSON, an
+unknown member, rule or behaviour, ...) is answered {"id": ..., "error": "..."} and the batch
+goes on. The protocol is documented in docs/protocol.md.
 
 Exit status: 0 every line answered, 2 some line was an error answer (every line is still
 answered), or the input cannot be read.

@@ -20,8 +20,8 @@ export interface Command {
 }
 
 /** How a register value is read (parseRegisterValue), for the --help texts. */
-export const VALUE_RULE =
-  'Register values are hex with or without 0x (86, 0x86, 0000000000000086); 0d134 is decimal, 0b.. binary.';
+export const VALUE_RULE = `Register values are hex with or without 0x (86, 0x86, 0000000000000086), decimal with 0d
+(0d134), binary with 0b (0b1000_0110).`;
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 

@@ -194,7 +194,8 @@ arm_pmuv3.reserved_host_counters = K (default -1: no partition; --reserved-host 
 then, as a VMM would: creates a VM with a partitioned vPMU (v5/review:
 KVM_ENABLE_CAP(KVM_CAP_ARM_PARTITION_PMU); v6/v7: the vCPU attribute PMU_V3_ENABLE_PARTITION;
 mainline: none), a vCPU with PMU_V3, sets the PMU interrupt (PPI 23), pins the VM's PMU to
-CPU's PMU (SET_PMU), sets N counters (SET_NR_COUNTERS, when given), initialises the vPMU and runs the vCPU on CPU 0, or on the --on CPU.
+CPU's PMU (SET_PMU), sets N counters (SET_NR_COUNTERS, when given), initialises the vPMU and
+runs the vCPU on CPU 0, or on the --on CPU.
 
 Prints every ioctl with its result, the kernel functions kvm_arch_vcpu_load() called, MDCR_EL2
 field by field, what the guest sees (PMCR_EL0.N read at EL1 through the architecture model,
@@ -206,8 +207,8 @@ exit status: MDCR_EL2 trap bits KVM sets that are RES0 on the CPU (TTRF without 
 without FEAT_SPE). With --json, "problems" and "notes" are lists of {"code", "message"}; the codes
 are stable (hpmn-reserved, fgt-res0-set, ioctl-refused, mdcr-el2-res0-bit-set, ...).
 
-POLICY is one of ${policyNames().join(', ')} (default v5). CPU is a catalogue name (pmup cpus) or
-inline JSON such as '{"pmuVer":"PMUv3p5","n":6,"features":["FEAT_FGT","FEAT_VHE"]}'.
+POLICY is one of ${policyNames().join(', ')} (default v5), in any case. CPU is a catalogue name
+(pmup cpus) or inline JSON such as '{"pmuVer":"PMUv3p5","n":6,"features":["FEAT_FGT","FEAT_VHE"]}'.
 --unsupported-check-first sets the unsupported-CPU flag before MDCR_EL2 is computed (the reviewer's
 proposal) instead of at the end of kvm_arch_vcpu_load() as mainline does.
 
