@@ -39,9 +39,12 @@ export function allRegisterNames(): string[] {
 }
 
 /**
- * Looks a register up by name, case-insensitively. `PMEVCNTR5_EL0` resolves to the family
- * `PMEVCNTR<n>_EL0` with n = 5. Throws InputError naming the closest registers when unknown, or
- * the valid range when the instance number is out of range.
+ * Looks a register up by name, case-insensitively: `PMCR_EL0`, an instance of an indexed family
+ * (`PMEVCNTR5_EL0` resolves to the family `PMEVCNTR<n>_EL0` with n = 5), or the generic name of
+ * its encoding as `pmup regs` prints it and assemblers take it (`S3_3_C9_C12_0`,
+ * op0_op1_Cn_Cm_op2). Throws InputError naming the closest registers when unknown, the valid
+ * range when the instance number is out of range, and an instance to name for a family
+ * (`PMEVCNTR<n>_EL0`).
  */
 export function lookupRegister(name: string): RegisterRef {
   const cached = LOOKUP_CACHE.get(name);
@@ -54,8 +57,28 @@ export function lookupRegister(name: string): RegisterRef {
 
 const LOOKUP_CACHE = new Map<string, RegisterRef>();
 
+/**
+ * As lookupRegister(), but a family's own name (`PMEVCNTR<n>_EL0`) gives the family, with no
+ * instance (`n` undefined), for commands that describe registers rather than access them.
+ */
+export function lookupRegisterOrFamily(name: string): RegisterRef {
+  const family = BY_NAME.get(familyKey(name));
+  return family?.index === undefined ? lookupRegister(name) : { def: family, name: family.name };
+}
+
+/** The catalogue key a family's name has: upper case but for `<n>`. */
+function familyKey(name: string): string {
+  return name.trim().toUpperCase().replace('<N>', '<n>');
+}
+
 function lookupUncached(name: string): RegisterRef {
   const upper = name.trim().toUpperCase();
+  const generic = lookupGeneric(upper);
+  if (generic !== undefined) return generic;
+  const family = BY_NAME.get(familyKey(name));
+  if (family?.index !== undefined) {
+    throw new InputError(`${family.name} is a family: name an instance, e.g. ${instanceName(family, 0)}`);
+  }
   const plain = BY_NAME.get(upper);
   if (plain !== undefined && plain.index === undefined) return { def: plain, name: plain.name };
   const m = /^([A-Z]+?)(\d+)(_EL\d)$/.exec(upper);
@@ -71,10 +94,47 @@ function lookupUncached(name: string): RegisterRef {
       return { def: family, n, name: instanceName(family, n) };
     }
   }
-  if (plain !== undefined) {
-    throw new InputError(`Cannot use ${name}: name an instance, e.g. ${instanceName(plain, 0)}`);
-  }
   throw new InputError(`Unknown register ${name}${didYouMean(upper, [...BY_NAME.keys()])}`);
+}
+
+const GENERIC = /^S(\d)_(\d)_C(\d{1,2})_C(\d{1,2})_(\d)$/;
+
+/**
+ * The register with generic name `upper` (`S3_3_C9_C12_0`), undefined when `upper` is not a
+ * generic name; InputError when it is one that names no register of the catalogue.
+ */
+function lookupGeneric(upper: string): RegisterRef | undefined {
+  const g = GENERIC.exec(upper);
+  if (g === null) return undefined;
+  const [op0, op1, crn, crm, op2] = g.slice(1).map(Number) as [number, number, number, number, number];
+  if (op0 > 3 || op1 > 7 || crn > 15 || crm > 15 || op2 > 7) {
+    throw new InputError(
+      `Cannot read ${upper}: a system register encoding has op0 0..3, op1 0..7, CRn 0..15, CRm 0..15, op2 0..7`,
+    );
+  }
+  const ref = registerAtEncoding({ op0, op1, crn, crm, op2 });
+  if (ref === undefined) throw new InputError(`No register of the catalogue is encoded as ${upper}`);
+  return ref;
+}
+
+function encodingKey(e: SysregEncoding): string {
+  return `${e.op0},${e.op1},${e.crn},${e.crm},${e.op2}`;
+}
+
+const BY_ENCODING = new Map<string, RegisterRef>();
+for (const def of REGISTERS) {
+  const count = def.index === undefined ? 1 : def.index.max + 1;
+  for (let i = 0; i < count; i++) {
+    const n = def.index === undefined ? undefined : i;
+    const ref: RegisterRef =
+      n === undefined ? { def, name: def.name } : { def, n, name: instanceName(def, n) };
+    BY_ENCODING.set(encodingKey(encodingOf(def, n)), ref);
+  }
+}
+
+/** The catalogue register (or family instance) at `encoding`, or undefined when there is none. */
+export function registerAtEncoding(encoding: SysregEncoding): RegisterRef | undefined {
+  return BY_ENCODING.get(encodingKey(encoding));
 }
 
 /** The encoding of a register instance: CRm<1:0> = n<4:3>, op2 = n<2:0> for indexed families (D24.5.10). */

@@ -9,9 +9,8 @@
  * @module
  */
 
-import { encodingOf, instanceName, lookupRegister, type RegisterRef } from './catalogue.js';
+import { encodingOf, lookupRegister, type RegisterRef, registerAtEncoding } from './catalogue.js';
 import { InputError } from './errors.js';
-import { REGISTERS } from './registers/mod.js';
 import type { SysregEncoding } from './registers/types.js';
 
 /** MRS reads a system register into Xt; MSR writes Xt to it. */
@@ -65,24 +64,9 @@ export function decodeSysregInsn(word: number): SysregInsn | undefined {
   };
 }
 
-function key(e: SysregEncoding): string {
-  return `${e.op0},${e.op1},${e.crn},${e.crm},${e.op2}`;
-}
-
-const BY_ENCODING = new Map<string, RegisterRef>();
-for (const def of REGISTERS) {
-  const count = def.index === undefined ? 1 : def.index.max + 1;
-  for (let i = 0; i < count; i++) {
-    const n = def.index === undefined ? undefined : i;
-    const ref: RegisterRef =
-      n === undefined ? { def, name: def.name } : { def, n, name: instanceName(def, n) };
-    BY_ENCODING.set(key(encodingOf(def, n)), ref);
-  }
-}
-
 /** The catalogue register at `encoding`, or undefined when the catalogue has none there. */
 export function registerAt(encoding: SysregEncoding): RegisterRef | undefined {
-  return BY_ENCODING.get(key(encoding));
+  return registerAtEncoding(encoding);
 }
 
 /** The generic name of an encoding, as assemblers accept it: `S3_3_C9_C12_0`. */
@@ -107,23 +91,6 @@ function parseXt(text: string, whole: string): number {
   );
 }
 
-function parseSysreg(text: string): RegisterRef {
-  const g = /^s([23])_([0-7])_c(\d{1,2})_c(\d{1,2})_([0-7])$/i.exec(text.trim());
-  if (g !== null) {
-    const e = {
-      op0: Number(g[1]),
-      op1: Number(g[2]),
-      crn: Number(g[3]),
-      crm: Number(g[4]),
-      op2: Number(g[5]),
-    };
-    const ref = e.crn <= 15 && e.crm <= 15 ? registerAt(e) : undefined;
-    if (ref === undefined) throw new InputError(`No register of the catalogue is encoded as ${text.trim()}`);
-    return ref;
-  }
-  return lookupRegister(text);
-}
-
 /** Parses `mrs x0, pmcr_el0` or `msr pmcr_el0, x1` (generic S3_3_C9_C12_0 names accepted). */
 export function parseSysregInsn(text: string): SysregInsn & { readonly reg: RegisterRef } {
   const m = /^\s*(mrs|msr)\s+([^,\s]+)\s*,\s*([^,\s]+)\s*$/i.exec(text);
@@ -133,6 +100,6 @@ export function parseSysregInsn(text: string): SysregInsn & { readonly reg: Regi
   const dir = m[1]!.toLowerCase() as Direction;
   const [regText, xtText] = dir === 'mrs' ? [m[3]!, m[2]!] : [m[2]!, m[3]!];
   const rt = parseXt(xtText, text);
-  const reg = parseSysreg(regText);
+  const reg = lookupRegister(regText);
   return { dir, rt, encoding: encodingOf(reg.def, reg.n), reg };
 }

@@ -51,11 +51,43 @@ export function field(def: RegisterDef, name: string): FieldDef {
   return f;
 }
 
-/** Parses a hex (0x...), binary (0b...) or decimal number as bigint; throws InputError when malformed. */
-export function parseValue(text: string, what: string): bigint {
+/**
+ * Reads a register value (a 64-bit pattern, an instruction word) as the user typed it. A bare
+ * value is hex, as traces print it (`86`, `0000000000000086`); `0x86` is hex too, `0d134` is
+ * decimal and `0b1000_0110` binary. A prefix wins over bare hex: `0d10` is ten, `0b1` is one,
+ * `0d12a` is an error (write `0x0b1` or `0x0d12a` for those hex values). `_` may separate digits. Throws InputError naming `what` when the
+ * text is none of these, or is negative.
+ */
+export function parseRegisterValue(text: string, what: string): bigint {
   const t = text.trim().replaceAll('_', '');
-  if (/^0x[0-9a-f]+$/i.test(t) || /^0b[01]+$/i.test(t) || /^[0-9]+$/.test(t)) return BigInt(t.toLowerCase());
+  if (t.startsWith('-')) {
+    throw new InputError(
+      `Cannot read ${what} ${JSON.stringify(text)}: a register value cannot be negative (all ones is 0xffffffffffffffff)`,
+    );
+  }
+  const prefix = t.slice(0, 2).toLowerCase();
+  if (prefix === '0x' && /^[0-9a-f]+$/i.test(t.slice(2))) return BigInt(`0x${t.slice(2)}`);
+  if (prefix === '0d' && /^[0-9]+$/.test(t.slice(2))) return BigInt(t.slice(2));
+  if (prefix === '0b' && /^[01]+$/.test(t.slice(2))) return BigInt(`0b${t.slice(2)}`);
+  const prefixed = prefix === '0x' || prefix === '0d' || prefix === '0b';
+  if (!prefixed && /^[0-9a-f]+$/i.test(t)) return BigInt(`0x${t}`);
   throw new InputError(
-    `Cannot read ${what} ${JSON.stringify(text)}: expected hex (0x...), binary (0b...) or decimal`,
+    `Cannot read ${what} ${JSON.stringify(text)}: expected hex (86 or 0x86), decimal with 0d (0d134) or binary (0b...)`,
+  );
+}
+
+/**
+ * Reads a count (a number of counters, a field value) as the user typed it: decimal (`4`), or
+ * hex with `0x` or binary with `0b`. `_` may separate digits. Throws InputError naming `what`
+ * when the text is none of these, or is negative.
+ */
+export function parseCount(text: string, what: string): bigint {
+  const t = text.trim().replaceAll('_', '');
+  if (t.startsWith('-')) {
+    throw new InputError(`Cannot read ${what} ${JSON.stringify(text)}: a count cannot be negative`);
+  }
+  if (/^[0-9]+$/.test(t) || /^0x[0-9a-f]+$/i.test(t) || /^0b[01]+$/i.test(t)) return BigInt(t.toLowerCase());
+  throw new InputError(
+    `Cannot read ${what} ${JSON.stringify(text)}: expected a decimal count such as 4 (or 0x... hex)`,
   );
 }

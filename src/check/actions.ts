@@ -113,7 +113,7 @@ export function initialState(c: Configuration): {
     const r = perfEventOpen(world, hc.id, INST_RETIRED);
     if (r.errno === undefined) world = r.world;
   }
-  return { state: { world, vcpu: vm.vcpu }, refused: vm.problems };
+  return { state: { world, vcpu: vm.vcpu }, refused: vm.problems.map((p) => p.message) };
 }
 
 /** The guest register steps a schedule may take (EL1). */

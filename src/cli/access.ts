@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: MIT
-import { lookupRegister } from '../arch/catalogue.js';
+import { lookupRegister, type RegisterRef } from '../arch/catalogue.js';
 import { parseCpu } from '../arch/cpus.js';
 import { InputError } from '../arch/errors.js';
-import { parseValue } from '../arch/fields.js';
+import { parseRegisterValue } from '../arch/fields.js';
 import { type El, makePeState } from '../arch/pmu/state.js';
+import { checkChoice, initialRegisters } from '../arch/request.js';
 import { type PeStep, stepOutcomes } from '../arch/step.js';
-import { type Choices, type RuleName, UNPREDICTABLE_RULES } from '../arch/unpredictable.js';
+import type { Choices, RuleName } from '../arch/unpredictable.js';
 import { stepOutcomesJson } from '../protocol/arch.js';
 import type { Command } from './command.js';
-import { parseCommandArgs } from './command.js';
+import { parseCommandArgs, VALUE_RULE } from './command.js';
+import { hex } from './format.js';
 import { ok } from './io.js';
 import { outcomesInWords } from './outcomes.js';
 
@@ -20,6 +22,40 @@ function pairs(list: readonly string[] | undefined, what: string): [string, stri
   });
 }
 
+/** The --set registers, each once (a SET/CLR pair is one register), with their values as read. */
+function setRegisters(list: readonly string[] | undefined): Record<string, bigint> {
+  const entries = pairs(list, '--set').map(([name, v]): [string, bigint] => {
+    const ref = lookupRegister(name);
+    return [ref.name, parseRegisterValue(v, `--set ${ref.name}`)];
+  });
+  return Object.fromEntries(initialRegisters(entries, '--set'));
+}
+
+/** The --choose choices: known rules, each once, with one of its behaviours. */
+function chooseOptions(list: readonly string[] | undefined): Choices {
+  const choices: Partial<Record<RuleName, string>> = {};
+  for (const [rule, b] of pairs(list, '--choose')) {
+    const name = checkChoice(rule, b, '--choose');
+    if (choices[name] !== undefined) throw new InputError(`--choose: ${name} is given twice; give it once`);
+    choices[name] = b;
+  }
+  return choices;
+}
+
+/** `EL1 write of REG = VALUE on CPU (REG = VALUE, ...)`: the access with every value as read. */
+function accessHead(
+  step: { readonly el: number; readonly reg: RegisterRef; readonly value?: bigint },
+  regs: Readonly<Record<string, bigint>>,
+  cpuName: string,
+): string {
+  const what =
+    step.value === undefined
+      ? `read of ${step.reg.name}`
+      : `write of ${step.reg.name} = ${hex(step.value, 16)}`;
+  const given = Object.entries(regs).map(([name, v]) => `${name} = ${hex(v, 16)}`);
+  return `EL${step.el} ${what} on ${cpuName}${given.length === 0 ? '' : ` (${given.join(', ')})`}`;
+}
+
 export const accessCommand: Command = {
   name: 'access',
   summary: 'one MRS/MSR from EL0/EL1/EL2 through the model: outcome and the rule that decided it',
@@ -29,13 +65,16 @@ export const accessCommand: Command = {
 Runs one system-register access against a PE whose registers are 0 except those given with
 --set (a SET/CLR pair is one register: --set PMCNTENSET_EL0=0x3), and prints the outcome (ok
 with the value read, UNDEFINED, or a trap with its target EL, EC and ISS) and the rule that
-decided it. --el defaults to 1.
+decided it. --el defaults to 1. Each register is given once.
 
 Where the Arm ARM says CONSTRAINED UNPREDICTABLE (a reserved MDCR_EL2.HPMN, a counter index out
 of range without FEAT_FGT, ...), the access is evaluated under every permitted behaviour: when
 they agree that is the answer ("met:" names the case); when a read differs only in some bits,
 those bits are UNKNOWN; otherwise each distinct outcome is listed with the behaviours that give
-it. --choose RULE=BEHAVIOUR takes one behaviour (rules and behaviours: docs/protocol.md).
+it. --choose RULE=BEHAVIOUR follows one behaviour where it is permitted; RULE and BEHAVIOUR are
+names of UNPREDICTABLE_RULES (src/arch/unpredictable.ts, docs/protocol.md), e.g. RES_HPMN=hpmn-2,
+each rule once.
+${VALUE_RULE}
 
 Examples:
   pmup access --cpu neoverse-n2 --el 1 --set MDCR_EL2=0x84 read PMEVCNTR5_EL0
@@ -56,20 +95,8 @@ Examples:
     if (!/^[012]$/.test(elText))
       throw new InputError(`access: --el must be 0, 1 or 2, got ${JSON.stringify(elText)}`);
     const el = Number(elText) as El;
-    const regs: Record<string, bigint> = {};
-    for (const [name, v] of pairs(values.set, '--set')) {
-      const ref = lookupRegister(name);
-      regs[ref.name] = parseValue(v, `--set ${ref.name}`);
-    }
-    const choices: Partial<Record<RuleName, string>> = {};
-    for (const [rule, b] of pairs(values.choose, '--choose')) {
-      if (!UNPREDICTABLE_RULES.some((r) => r.name === rule)) {
-        throw new InputError(
-          `--choose: unknown rule ${rule} (${UNPREDICTABLE_RULES.map((r) => r.name).join(', ')})`,
-        );
-      }
-      choices[rule as RuleName] = b;
-    }
+    const regs = setRegisters(values.set);
+    const choices = chooseOptions(values.choose);
     const [dir, regName, valueText, ...extra] = positionals;
     if ((dir !== 'read' && dir !== 'write') || regName === undefined || extra.length > 0) {
       throw new InputError('access: expected "read REG" or "write REG VALUE" (see pmup access --help)');
@@ -82,12 +109,12 @@ Examples:
     const step: PeStep =
       dir === 'read'
         ? { kind: 'read', el, reg, rt: 0 }
-        : { kind: 'write', el, reg, value: parseValue(valueText ?? '', `${reg.name} value`), rt: 0 };
-    const r = stepOutcomes(pe, step, choices as Choices);
+        : { kind: 'write', el, reg, value: parseRegisterValue(valueText ?? '', `${reg.name} value`), rt: 0 };
+    const r = stepOutcomes(pe, step, choices);
     const why = r.kind === 'unpredictable' ? r.why : r.rule;
     if (values.json) return ok(JSON.stringify({ ...stepOutcomesJson(r), rule: why }));
     const words = outcomesInWords(pe, r);
-    const lines = [`EL${el} ${dir} of ${reg.name} on ${cpu.name}: ${words.head}`];
+    const lines = [`${accessHead(step, regs, cpu.name)}: ${words.head}`];
     for (const l of words.lines) lines.push(`  ${l}`);
     lines.push(`why: ${why}`);
     if (r.kind === 'determined' && r.via !== undefined) {

@@ -2,14 +2,13 @@
 import { lookupRegister } from '../arch/catalogue.js';
 import { cpuFeatures, parseCpu } from '../arch/cpus.js';
 import { type DecodeContext, type DecodedValue, decodeValue } from '../arch/decode.js';
-import { parseValue } from '../arch/fields.js';
+import { parseRegisterValue } from '../arch/fields.js';
 import type { Command } from './command.js';
-import { expectPositionals, parseCommandArgs } from './command.js';
+import { expectPositionals, parseCommandArgs, VALUE_RULE } from './command.js';
 import { bitsText, hex, table } from './format.js';
-import { ok } from './io.js';
 
-/** The decoded value as JSON: hex strings for values, problems as lines. */
-export function decodedJson(d: DecodedValue): object {
+/** The decoded value as JSON: hex strings for values, problems as lines (unless `withProblems` is false). */
+export function decodedJson(d: DecodedValue, withProblems = true): object {
   return {
     register: d.reg.name,
     value: hex(d.value),
@@ -23,18 +22,18 @@ export function decodedJson(d: DecodedValue): object {
       ...(f.field.feature === undefined ? {} : { feature: f.field.feature }),
       implemented: f.implemented,
     })),
-    problems: d.problems,
+    ...(withProblems ? { problems: d.problems.map((p) => p.message) } : {}),
   };
 }
 
-/** The decoded value as text: a line per field, then the problems. */
-export function decodedText(d: DecodedValue, cpuName?: string): string {
+/** The decoded value as text: a line per field, then the problems (unless `withProblems` is false). */
+export function decodedText(d: DecodedValue, cpuName?: string, withProblems = true): string {
   const head = `${d.reg.name} = ${hex(d.value, 16)}  (Arm ARM ${d.reg.def.section}${cpuName ? `, on ${cpuName}` : ''})`;
   const rows: string[][] = [['bits', 'field', 'value', 'meaning']];
   const absent: string[] = [];
   for (const f of d.fields) {
     // Fields the CPU does not implement, holding their architected value, are summarised in one line.
-    const flagged = d.problems.some((p) => p.startsWith(`${d.reg.name}.${f.field.name} `));
+    const flagged = d.problems.some((p) => p.field === f.field.name);
     if (!f.implemented && !flagged) {
       absent.push(f.field.name);
       continue;
@@ -50,7 +49,8 @@ export function decodedText(d: DecodedValue, cpuName?: string): string {
   const out = [head, table(rows)];
   if (absent.length > 0)
     out.push(`not implemented on ${cpuName} (reserved, as they should be): ${absent.join(', ')}`);
-  if (d.problems.length > 0) out.push('', 'problems:', ...d.problems.map((p) => `  - ${p}`));
+  if (withProblems && d.problems.length > 0)
+    out.push('', 'problems:', ...d.problems.map((p) => `  - ${p.message}`));
   return out.join('\n');
 }
 
@@ -59,14 +59,19 @@ export const decodeCommand: Command = {
   summary: 'explain a register value field by field',
   help: `Usage: pmup decode REG VALUE [--cpu CPU] [--json]
 
-Prints every field of REG in VALUE (hex 0x..., binary 0b... or decimal) with its bits, value
-and meaning, and lists problems: set RES0 bits, fields the CPU does not implement (with --cpu),
-reserved values, and values whose behaviour is CONSTRAINED UNPREDICTABLE (MDCR_EL2.HPMN > N, or
-HPMN = 0 without FEAT_HPMN0). CPU is a catalogue name (pmup cpus) or inline JSON such as
+Prints every field of REG in VALUE with its bits, value and meaning, and lists problems: set
+RES0 bits, fields the CPU does not implement (with --cpu), reserved values, and values whose
+behaviour is CONSTRAINED UNPREDICTABLE (MDCR_EL2.HPMN > N, or HPMN = 0 without FEAT_HPMN0). CPU
+is a catalogue name (pmup cpus) or inline JSON such as
 '{"pmuVer":"PMUv3p5","n":6,"features":["FEAT_FGT"]}'.
+${VALUE_RULE}
+
+Exit status: 0 no problem, 1 problems listed (so "pmup decode MDCR_EL2 $v --cpu CPU && echo
+valid" is right), 2 bad input.
 
 Examples:
   pmup decode MDCR_EL2 0x4e0
+  pmup decode MDCR_EL2 0000000000000086       # bare hex, as %016llx prints it
   pmup decode PMCR_EL0 0x41013001 --cpu neoverse-n1
   pmup decode MDCR_EL2 0x20086 --cpu neoverse-n2 --json`,
   run(argv) {
@@ -76,13 +81,14 @@ Examples:
     });
     expectPositionals('decode', positionals, 2);
     const ref = lookupRegister(positionals[0]!);
-    const value = parseValue(positionals[1]!, `${ref.name} value`);
+    const value = parseRegisterValue(positionals[1]!, `${ref.name} value`);
     let ctx: DecodeContext | undefined;
     if (values.cpu !== undefined) {
       const cpu = parseCpu(values.cpu);
       ctx = { cpu, features: cpuFeatures(cpu) };
     }
     const d = decodeValue(ref, value, ctx);
-    return ok(values.json ? JSON.stringify(decodedJson(d), null, 2) : decodedText(d, ctx?.cpu.name));
+    const text = values.json ? JSON.stringify(decodedJson(d), null, 2) : decodedText(d, ctx?.cpu.name);
+    return { stdout: `${text}\n`, status: d.problems.length === 0 ? 0 : 1 };
   },
 };

@@ -104,7 +104,7 @@ verifier's table over the default space (pmup check --depth 3).`,
         policy,
         first ? 'first' : 'last (mainline)',
         hpmn,
-        r.problems.length === 0 ? 'none' : r.problems[0]!,
+        r.problems.length === 0 ? 'none' : r.problems[0]!.message,
       ]);
     }
     out.push(table(rows), '', ...reservedHpmnDemo(), '', ...verifierDemo(), '');

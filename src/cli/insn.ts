@@ -8,9 +8,9 @@ import {
   sysregInsnWord,
 } from '../arch/encoding.js';
 import { InputError } from '../arch/errors.js';
-import { parseValue } from '../arch/fields.js';
+import { parseRegisterValue } from '../arch/fields.js';
 import type { Command } from './command.js';
-import { expectPositionals, parseCommandArgs } from './command.js';
+import { expectPositionals, parseCommandArgs, VALUE_RULE } from './command.js';
 import { hex } from './format.js';
 import { ok } from './io.js';
 
@@ -21,10 +21,12 @@ export const insnCommand: Command = {
 
 Decodes a 32-bit MRS/MSR (register) instruction word to its assembler text and register, or
 assembles the text to its word (Arm ARM C6.2 MRS, MSR (register)). A word that is not an
-MRS/MSR to a register of the catalogue is an error.
+MRS/MSR to a register of the catalogue is an error. WORD is read as a register value.
+${VALUE_RULE}
 
 Examples:
   pmup insn 0xd53b9c00                 # mrs x0, PMCR_EL0
+  pmup insn d53b9c00                   # the same: bare hex
   pmup insn "mrs x0, pmcr_el0"         # 0xd53b9c00
   pmup insn "msr pmevcntr5_el0, x3"`,
   run(argv) {
@@ -41,7 +43,7 @@ Examples:
       }
       return ok(`${hex(word, 8)}  ${sysregInsnText(insn)}  (${genericName(insn.encoding)})`);
     }
-    const word = parseValue(input, 'instruction word');
+    const word = parseRegisterValue(input, 'instruction word');
     if (word > 0xffffffffn) throw new InputError(`Cannot decode ${input}: an instruction word is 32 bits`);
     const insn = decodeSysregInsn(Number(word));
     if (insn === undefined)

@@ -3,6 +3,7 @@ import { lookupRegister } from '../arch/catalogue.js';
 import { type CpuDef, cpuFeatures, parseCpu } from '../arch/cpus.js';
 import { decodeValue } from '../arch/decode.js';
 import { InputError } from '../arch/errors.js';
+import { parseCount } from '../arch/fields.js';
 import { errnoText } from '../kvm/errno.js';
 import type { GuestOutcome } from '../kvm/guest.js';
 import { lookupPolicy, policyNames } from '../kvm/policy.js';
@@ -13,11 +14,13 @@ import { decodedJson, decodedText } from './decode.js';
 import { hex, table } from './format.js';
 import type { CommandResult } from './io.js';
 
-/** An integer option in `min..max`, or InputError naming the option and the range. */
+/**
+ * A count option in `min..max` (decimal; a negative count only as -N in decimal, for
+ * --reserved-host -1), or InputError naming the option and the range.
+ */
 function intOption(text: string, name: string, min: number, max: number, why: string): number {
-  if (!/^-?\d+$/.test(text.trim()))
-    throw new InputError(`kvm: ${name} must be an integer, got ${JSON.stringify(text)}`);
-  const v = Number(text);
+  const t = text.trim();
+  const v = /^-\d+$/.test(t) ? -Number(t.slice(1)) : Number(parseCount(t, name));
   if (v < min || v > max) throw new InputError(`kvm: ${name} must be ${min}..${max} (${why}), got ${v}`);
   return v;
 }
@@ -40,7 +43,8 @@ function outcomeText(o: GuestOutcome): string {
 
 function mdcrText(value: bigint, cpu: CpuDef): string {
   const d = decodeValue(lookupRegister('MDCR_EL2'), value, { cpu, features: cpuFeatures(cpu) });
-  return decodedText(d, cpu.name);
+  // The problems and notes of these values are the report's, listed at its end.
+  return decodedText(d, cpu.name, false);
 }
 
 function reportText(r: ScenarioReport, cpuOf: (id: number) => CpuDef): string {
@@ -110,8 +114,9 @@ function reportText(r: ScenarioReport, cpuOf: (id: number) => CpuDef): string {
   out.push(
     '',
     r.problems.length === 0 ? 'problems found: none' : 'problems found (exit status 1):',
-    ...r.problems.map((p) => `  - ${p}`),
+    ...r.problems.map((p) => `  - ${p.message}`),
   );
+  if (r.notes.length > 0) out.push('', 'notes (harmless):', ...r.notes.map((n) => `  - ${n.message}`));
   return out.join('\n');
 }
 
@@ -137,6 +142,7 @@ function reportJson(r: ScenarioReport, cpuOf: (id: number) => CpuDef): object {
             cpu: cpuOf(r.cpu),
             features: cpuFeatures(cpuOf(r.cpu)),
           }),
+          false,
         );
   return {
     policy: w.policy.name,
@@ -172,6 +178,7 @@ function reportJson(r: ScenarioReport, cpuOf: (id: number) => CpuDef): object {
     trapped: r.atLoad?.trapped ?? [],
     trappedAfter: r.trappedAfter,
     problems: r.problems,
+    notes: r.notes,
   };
 }
 
@@ -183,22 +190,25 @@ export const kvmCommand: Command = {
                 [--unsupported-check-first] [--json]
 
 Boots a host whose CPU 0 is CPU (and CPU 1 is the --on CPU, when given) with
-arm_pmuv3.reserved_host_counters = K (default -1: no partition; write a negative K as
---reserved-host=-1), then, as a VMM would: creates a
-VM with a partitioned vPMU (v5/review: KVM_ENABLE_CAP(KVM_CAP_ARM_PARTITION_PMU); v6/v7: the vCPU
-attribute PMU_V3_ENABLE_PARTITION; mainline: none), a vCPU with PMU_V3, sets the PMU interrupt
-(PPI 23), pins the VM's PMU to CPU's PMU (SET_PMU), sets N counters (SET_NR_COUNTERS, when
-given), initialises the vPMU and runs the vCPU on CPU 0, or on the --on CPU.
+arm_pmuv3.reserved_host_counters = K (default -1: no partition; --reserved-host -1 says so),
+then, as a VMM would: creates a VM with a partitioned vPMU (v5/review:
+KVM_ENABLE_CAP(KVM_CAP_ARM_PARTITION_PMU); v6/v7: the vCPU attribute PMU_V3_ENABLE_PARTITION;
+mainline: none), a vCPU with PMU_V3, sets the PMU interrupt (PPI 23), pins the VM's PMU to
+CPU's PMU (SET_PMU), sets N counters (SET_NR_COUNTERS, when given), initialises the vPMU and
+runs the vCPU on CPU 0, or on the --on CPU.
 
 Prints every ioctl with its result, the kernel functions kvm_arch_vcpu_load() called, MDCR_EL2
 field by field, what the guest sees (PMCR_EL0.N read at EL1 through the architecture model,
 first while its PMU context is VIRTUAL, then after the switch to PHYSICAL) against what KVM
 reports, the PMU registers that trap, and every problem: ioctls the kernel refuses, a reserved
 MDCR_EL2.HPMN on that CPU, a guest PMCR_EL0.N other than the one KVM promised, host-owned counters
-in the guest's range, kernel faults.
+in the guest's range, kernel faults. What is harmless is listed as a note and does not change the
+exit status: MDCR_EL2 trap bits KVM sets that are RES0 on the CPU (TTRF without FEAT_TRF, TPMS
+without FEAT_SPE). With --json, "problems" and "notes" are lists of {"code", "message"}; the codes
+are stable (hpmn-reserved, fgt-res0-set, ioctl-refused, mdcr-el2-res0-bit-set, ...).
 
-POLICY is one of ${policyNames().join(', ')} (default v5). CPU is a catalogue name (pmup cpus) or
-inline JSON such as '{"pmuVer":"PMUv3p5","n":6,"features":["FEAT_FGT","FEAT_VHE"]}'.
+POLICY is one of ${policyNames().join(', ')} (default v5), in any case. CPU is a catalogue name
+(pmup cpus) or inline JSON such as '{"pmuVer":"PMUv3p5","n":6,"features":["FEAT_FGT","FEAT_VHE"]}'.
 --unsupported-check-first sets the unsupported-CPU flag before MDCR_EL2 is computed (the reviewer's
 proposal) instead of at the end of kvm_arch_vcpu_load() as mainline does.
 
@@ -206,7 +216,7 @@ Exit status: 0 no problem, 1 a problem found, 2 bad input.
 
 Examples:
   pmup kvm --cpu neoverse-n2 --reserved-host 2 --nr 2 --policy v5
-  pmup kvm --cpu qemu-max-8-2 --reserved-host=-1 --policy mainline
+  pmup kvm --cpu qemu-max-8-2 --reserved-host -1 --policy mainline
   pmup kvm --cpu qemu-max-8-2 --reserved-host 2 --nr 4 --policy v6
   pmup kvm --cpu cortex-a710 --on cortex-a510 --reserved-host 14 --nr 8 --policy review
   pmup kvm --cpu cortex-a710 --on cortex-a510 --reserved-host 14 --nr 8 --policy review --unsupported-check-first`,

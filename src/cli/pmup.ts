@@ -6,6 +6,7 @@
  * @module
  */
 
+import { readFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { didYouMean, InputError } from '../arch/errors.js';
 import { accessCommand } from './access.js';
@@ -42,32 +43,62 @@ export const COMMANDS: readonly Command[] = [
 
 const USAGE = `pmup: an executable model of Arm PMU counter partitioning (MDCR_EL2.HPMN)
 
-Usage: pmup COMMAND [ARGS] [--help]
+Usage: pmup COMMAND [ARGS] [--help | -h]
+       pmup help COMMAND
+       pmup --version
 
 Commands:
 ${table(COMMANDS.map((c) => [`  ${c.name}`, c.summary]))}
 
-Run "pmup COMMAND --help" for a command's arguments and examples.
+Run "pmup COMMAND --help" (or "pmup help COMMAND") for a command's arguments and examples.
 Exit status: 0 success, 1 a counterexample or problem found, 2 bad input.`;
 
+type PmupResult = CommandResult & { readonly stderr: string };
+
+/** The version in package.json (two levels up from src/cli/ and from dist/cli/). */
+export function pmupVersion(): string {
+  const pkg: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  const version = typeof pkg === 'object' && pkg !== null && 'version' in pkg ? pkg.version : undefined;
+  if (typeof version !== 'string') throw new Error('internal: package.json has no version');
+  return version;
+}
+
+function unknownCommand(name: string): PmupResult {
+  const hint = didYouMean(
+    name,
+    COMMANDS.map((c) => c.name),
+  );
+  return {
+    stdout: '',
+    stderr: `pmup: unknown command ${JSON.stringify(name)}${hint}; see pmup --help\n`,
+    status: 2,
+  };
+}
+
+/** `pmup help [COMMAND]`: the usage, or the command's --help. */
+function helpCommand(rest: readonly string[]): PmupResult {
+  if (rest.length > 1) {
+    return { stdout: '', stderr: 'pmup: help: expected at most one COMMAND (see pmup --help)\n', status: 2 };
+  }
+  const name = rest[0];
+  if (name === undefined) return { stdout: `${USAGE}\n`, stderr: '', status: 0 };
+  const command = COMMANDS.find((c) => c.name === name);
+  if (command === undefined) return unknownCommand(name);
+  return { stdout: `${command.help}\n`, stderr: '', status: 0 };
+}
+
 /** Runs `pmup` on `argv` (without node and script) and returns what to print; never throws. */
-export function runPmup(argv: readonly string[]): CommandResult & { readonly stderr: string } {
+export function runPmup(argv: readonly string[]): PmupResult {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    return { stdout: `${USAGE}\n`, stderr: '', status: name === undefined ? 2 : 0 };
+  if (name === undefined) return { stdout: `${USAGE}\n`, stderr: '', status: 2 };
+  if (name === '--help' || name === '-h') return { stdout: `${USAGE}\n`, stderr: '', status: 0 };
+  if (name === 'help') return helpCommand(rest);
+  if (name === '--version') {
+    if (rest.length > 0) return { stdout: '', stderr: 'pmup: --version takes no arguments\n', status: 2 };
+    return { stdout: `pmup ${pmupVersion()}\n`, stderr: '', status: 0 };
   }
   const command = COMMANDS.find((c) => c.name === name);
-  if (command === undefined) {
-    const hint = didYouMean(
-      name,
-      COMMANDS.map((c) => c.name),
-    );
-    return {
-      stdout: '',
-      stderr: `pmup: unknown command ${JSON.stringify(name)}${hint}; see pmup --help\n`,
-      status: 2,
-    };
-  }
+  if (command === undefined) return unknownCommand(name);
   if (rest.includes('--help') || rest.includes('-h'))
     return { stdout: `${command.help}\n`, stderr: '', status: 0 };
   try {

@@ -102,8 +102,16 @@ export interface PolicyResult {
    * catalogue order; `NAME (reads)` or `NAME (writes)` when only one direction traps.
    */
   readonly trapped: readonly string[];
-  /** Architectural problems of the configuration, one line each, citing the Arm ARM. */
+  /** Architectural problems of the configuration, each with a stable code and one line citing the Arm ARM. */
+  readonly findings: readonly Finding[];
+  /** The findings' messages, in order. */
   readonly notes: readonly string[];
+}
+
+/** One finding: a stable code (`hpmn-reserved`) for scripts, and a line for people. */
+export interface Finding {
+  readonly code: string;
+  readonly message: string;
 }
 
 /** One KVM policy. */
@@ -126,9 +134,10 @@ export function policyNames(): string[] {
   return POLICIES.map((p) => p.name);
 }
 
-/** The policy named `name` (case-sensitive); throws InputError naming the closest policies. */
+/** The policy named `name`, ignoring case (`V5` is `v5`); throws InputError naming the closest policies. */
 export function lookupPolicy(name: string): Policy {
-  const p = POLICIES.find((x) => x.name === name);
+  const want = name.trim().toLowerCase();
+  const p = POLICIES.find((x) => x.name === want);
   if (p !== undefined) return p;
   const hint = didYouMean(name, policyNames());
   throw new InputError(

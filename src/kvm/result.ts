@@ -8,7 +8,7 @@
  */
 
 import { fieldMask } from '../arch/fields.js';
-import type { PolicyInputs, PolicyResult } from './policy.js';
+import type { Finding, PolicyInputs, PolicyResult } from './policy.js';
 import { fieldGet, fieldOf, MDCR_EL2_HPMD, MDCR_EL2_HPMN, maskOf, registerDef } from './sysreg.js';
 import {
   type FgtValues,
@@ -39,13 +39,15 @@ export interface CoreContext {
 /** The result of a policy: its core values, the trapped registers and the notes. */
 export function completeResult(inputs: PolicyInputs, core: PolicyCore, ctx: CoreContext): PolicyResult {
   const features = { hasFgt: inputs.hasFgt, hasFgt2: inputs.hasFgt2 };
+  const findings = architecturalFindings(inputs, core, ctx, guestPmuTraps(core.mdcrEl2, core.fgt, features));
   return {
     guestPmcrN: core.guestPmcrN,
     hpmn: core.hpmn,
     mdcrEl2: core.mdcrEl2,
     ...core.fgt,
     trapped: trappedRegisters(core.mdcrEl2, core.fgt, features),
-    notes: architecturalNotes(inputs, core, ctx, guestPmuTraps(core.mdcrEl2, core.fgt, features)),
+    findings,
+    notes: findings.map((f) => f.message),
   };
 }
 
@@ -69,44 +71,60 @@ export function hpmnReserved(hpmn: number, inputs: PolicyInputs): boolean {
   return hpmn > inputs.hostCounters || (hpmn === 0 && !inputs.hasHpmn0);
 }
 
+/** The codes of architecturalFindings(), stable for `pmup kvm --json`. */
+export type FindingCode =
+  | 'hpmn-truncated'
+  | 'hpmn-reserved'
+  | 'guest-pmcr-n-too-wide'
+  | 'guest-pmcr-n-untrapped'
+  | 'fgt-negative-polarity'
+  | 'fgt-res0-set'
+  | 'host-counters-in-first-range';
+
 /**
  * The architectural problems of a configuration, one line each: a reserved or truncated HPMN, a
  * guest PMCR_EL0.N that the hardware contradicts, negative-polarity FGT bits that un-trap, RES0
  * FGT bits set, and host-owned counters moved into the guest's range.
  */
-export function architecturalNotes(
+export function architecturalFindings(
   inputs: PolicyInputs,
   core: PolicyCore,
   ctx: CoreContext,
   regTraps: readonly RegisterTraps[],
-): string[] {
-  const notes: string[] = [];
+): Finding[] {
+  const findings: Finding[] = [];
+  const say = (code: FindingCode, message: string) => findings.push({ code, message });
   const hpmn = Number(fieldGet(MDCR_EL2_HPMN, core.mdcrEl2));
   const reserved = hpmnReserved(hpmn, inputs);
 
   if (hpmn !== core.hpmn) {
-    notes.push(
+    say(
+      'hpmn-truncated',
       `${ctx.hpmnFunction} returns ${core.hpmn}, which does not fit MDCR_EL2.HPMN [${HPMN_BITS[0]}:${HPMN_BITS[1]}]: FIELD_PREP() keeps the low bits, MDCR_EL2.HPMN = ${hpmn}`,
     );
   }
   if (hpmn > inputs.hostCounters) {
-    notes.push(
+    say(
+      'hpmn-reserved',
       `MDCR_EL2.HPMN = ${hpmn} is reserved: this CPU has ${inputs.hostCounters} event counters; ${RESERVED_HPMN_BEHAVIOUR} (Arm ARM ${MDCR_SECTION} MDCR_EL2.HPMN)`,
     );
   } else if (hpmn === 0 && !inputs.hasHpmn0) {
-    notes.push(
+    say(
+      'hpmn-reserved',
       `MDCR_EL2.HPMN = 0 is reserved without FEAT_HPMN0; ${RESERVED_HPMN_BEHAVIOUR} (Arm ARM ${MDCR_SECTION} MDCR_EL2.HPMN)`,
     );
   }
 
   if (core.guestPmcrN > PMCR_N_MAX) {
-    notes.push(
+    say(
+      'guest-pmcr-n-too-wide',
       `KVM's guest PMCR_EL0.N = ${core.guestPmcrN} does not fit PMCR_EL0.N [${PMCR_N.bits[0]}:${PMCR_N.bits[1]}] (Arm ARM ${PMCR_SECTION} PMCR_EL0.N)`,
     );
   }
   if (!traps(regTraps, 'PMCR_EL0').read && core.guestPmcrN !== hpmn) {
     const value = reserved ? `, UNKNOWN while MDCR_EL2.HPMN = ${hpmn} is reserved` : ` = ${hpmn}`;
-    notes.push(
+    say(
+      'guest-pmcr-n-untrapped',
       `KVM reports guest PMCR_EL0.N = ${core.guestPmcrN}, but guest reads of PMCR_EL0 do not trap: the guest reads the hardware PMCR_EL0.N, the Effective MDCR_EL2.HPMN${value} (Arm ARM ${PMCR_SECTION} PMCR_EL0.N)`,
     );
   }
@@ -114,7 +132,8 @@ export function architecturalNotes(
   const features = { hasFgt: inputs.hasFgt, hasFgt2: inputs.hasFgt2 };
   for (const f of NEGATIVE_PMU_FGT_FIELDS) {
     if (!fgtImplemented(f.reg, features) || (fgtValue(f.reg, core.fgt) & f.mask) === 0n) continue;
-    notes.push(
+    say(
+      'fgt-negative-polarity',
       `${f.reg}.${f.field} = 1 does not trap ${f.traps}: the field has negative polarity, 0 traps (Arm ARM ${registerDef(f.reg).section} ${f.reg})`,
     );
   }
@@ -128,7 +147,8 @@ export function architecturalNotes(
       const f = registerDef(twin).fields.find((x) => x.bits[0] >= b && x.bits[1] <= b);
       return f === undefined || f.name === 'RES0' ? `${b}` : `${b} (${twin}.${f.name})`;
     });
-    notes.push(
+    say(
+      'fgt-res0-set',
       `${reg} sets RES0 bit${res0.length === 1 ? '' : 's'} ${what.join(', ')} (Arm ARM ${registerDef(reg).section} ${reg})`,
     );
   }
@@ -140,11 +160,12 @@ export function architecturalNotes(
     const evcntr = traps(regTraps, 'PMEVCNTR<n>_EL0');
     if (!evcntr.read || !evcntr.write)
       effects.push('guest accesses to them through PMEVCNTR<n>_EL0 do not trap');
-    notes.push(
+    say(
+      'host-counters-in-first-range',
       `event counters ${counters} belong to the host (hpmn_max = ${inputs.hpmnMax}), but MDCR_EL2.HPMN = ${hpmn} puts them in the first range while the vCPU is loaded: ${effects.join('; ')} (Arm ARM ${MDCR_SECTION} MDCR_EL2.HPMN)`,
     );
   }
-  return notes;
+  return findings;
 }
 
 /** The bit positions, highest first, where `value` has a 1 in a RES0 field of `reg`. */

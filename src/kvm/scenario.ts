@@ -11,12 +11,15 @@
  * @module
  */
 
-import type { CpuDef } from '../arch/cpus.js';
+import { lookupRegister } from '../arch/catalogue.js';
+import { type CpuDef, cpuFeatures } from '../arch/cpus.js';
+import { decodeValue } from '../arch/decode.js';
 import { bits, get } from '../arch/pmu/state.js';
+import type { FieldDef } from '../arch/registers/types.js';
 import { kvmArmPmuV3SetAttr, kvmArmVcpuInit, kvmRun, type PmuAttr, type RunExit } from './api.js';
 import { type ErrnoName, errnoText, type IoctlResult } from './errno.js';
 import { type GuestOutcome, guestAccess } from './guest.js';
-import type { Policy, PolicyInputs, PolicyResult } from './policy.js';
+import type { Finding, Policy, PolicyInputs, PolicyResult } from './policy.js';
 import { hpmnReserved } from './result.js';
 import { fieldGet, MDCR_EL2_HPMN } from './sysreg.js';
 import { trappedRegisters } from './traps.js';
@@ -77,7 +80,10 @@ export interface ScenarioReport {
   readonly kvmPmcrN?: number;
   readonly nrPmuCounters: number;
   readonly guestReads: readonly GuestRead[];
-  readonly problems: readonly string[];
+  /** What is wrong: each one makes `pmup kvm` exit 1. */
+  readonly problems: readonly Finding[];
+  /** What is worth knowing but harmless (KVM setting trap bits that are RES0 on this CPU). */
+  readonly notes: readonly Finding[];
 }
 
 const PMCR_N = bits('PMCR_EL0', 'N');
@@ -88,8 +94,8 @@ export interface PartitionedVm {
   readonly world: World;
   readonly vcpu: VcpuRef;
   readonly ioctls: readonly IoctlRecord[];
-  /** The ioctls the kernel refused, in words. */
-  readonly problems: readonly string[];
+  /** The ioctls the kernel refused (code `ioctl-refused`). */
+  readonly problems: readonly Finding[];
 }
 
 /**
@@ -102,10 +108,11 @@ export function kvmCreatePartitionedVm(o: ScenarioOptions): PartitionedVm {
   const cpus = o.on === undefined ? [o.cpu] : [o.cpu, o.on];
   let w = makeWorld(o.policy, { cpus, reservedHostCounters: o.reservedHostCounters });
   const ioctls: IoctlRecord[] = [];
-  const problems: string[] = [];
+  const problems: Finding[] = [];
+  const say = (code: string, message: string) => problems.push({ code, message });
   const record = (call: string, r: IoctlResult<World>): boolean => {
     ioctls.push({ call, ret: r.ret, ...(r.errno === undefined ? {} : { errno: r.errno }), why: r.why });
-    if (r.errno !== undefined) problems.push(`${call}: ${errnoText(r)}: ${r.why}`);
+    if (r.errno !== undefined) say('ioctl-refused', `${call}: ${errnoText(r)}: ${r.why}`);
     w = r.world;
     return r.errno === undefined;
   };
@@ -142,10 +149,11 @@ export function kvmPartitionScenario(o: ScenarioOptions): ScenarioReport {
   let w = vm.world;
   const ref = vm.vcpu;
   const ioctls = [...vm.ioctls];
-  const problems = [...vm.problems];
+  const problems: Finding[] = [...vm.problems];
+  const say = (code: string, message: string) => problems.push({ code, message });
   const record = (call: string, r: IoctlResult<World>): void => {
     ioctls.push({ call, ret: r.ret, ...(r.errno === undefined ? {} : { errno: r.errno }), why: r.why });
-    if (r.errno !== undefined) problems.push(`${call}: ${errnoText(r)}: ${r.why}`);
+    if (r.errno !== undefined) say('ioctl-refused', `${call}: ${errnoText(r)}: ${r.why}`);
     w = r.world;
   };
   const nrPmuCounters = getVm(w, ref.vm).nrPmuCounters;
@@ -153,7 +161,7 @@ export function kvmPartitionScenario(o: ScenarioOptions): ScenarioReport {
   record(`KVM_RUN on CPU ${target}`, run);
   const base = { world: w, vcpu: ref, ioctls, cpu: target, loadTrace: run.trace, nrPmuCounters };
   if (run.exit === undefined) {
-    return { ...base, trappedAfter: [], guestReads: [], problems };
+    return { ...base, trappedAfter: [], guestReads: [], problems, notes: [] };
   }
   const vcpu = getVcpu(w, ref);
   const features = getHostCpu(w, target).pe.config.features;
@@ -166,12 +174,13 @@ export function kvmPartitionScenario(o: ScenarioOptions): ScenarioReport {
   const mdcrEl2AtLoad = vcpu.mdcrEl2;
   if (atLoad.mdcrEl2 !== mdcrEl2AtLoad)
     throw new Error('internal: the policy does not reproduce the MDCR_EL2 loaded');
-  for (const n of atLoad.notes) problems.push(`at vcpu_load: ${n}`);
+  for (const f of atLoad.findings) say(f.code, `at vcpu_load: ${f.message}`);
   const kvmPmcrN = kvmVcpuPmcrN(w, ref, target);
   const guestReads: GuestRead[] = [];
   if (run.exit === 'FAIL_ENTRY_CPU_UNSUPPORTED') {
     hostRangeProblems(w, ref, target, fieldGet(MDCR_EL2_HPMN, mdcrEl2AtLoad), inputs, problems);
-    problems.push(...w.log.filter((l) => l.startsWith('kernel fault')));
+    problems.push(...kernelFaults(w));
+    const notes = mdcrEl2Findings([mdcrEl2AtLoad], getHostCpu(w, target).pe.config.cpu, problems);
     return {
       ...base,
       world: w,
@@ -182,6 +191,7 @@ export function kvmPartitionScenario(o: ScenarioOptions): ScenarioReport {
       trappedAfter: atLoad.trapped,
       guestReads,
       problems,
+      notes,
     };
   }
   for (const when of ['first read (PMU context VIRTUAL)', 'second read (after the first access)']) {
@@ -192,24 +202,34 @@ export function kvmPartitionScenario(o: ScenarioOptions): ScenarioReport {
         ? Number(get(a.outcome.value, PMCR_N))
         : undefined;
     guestReads.push({ when, outcome: a.outcome, by: a.by, ...(n === undefined ? {} : { n }), why: a.why });
-    if (a.outcome.kind !== 'ok') problems.push(`guest ${when} of PMCR_EL0: ${a.outcome.kind} (${a.why})`);
+    if (a.outcome.kind !== 'ok')
+      say('guest-read-failed', `guest ${when} of PMCR_EL0: ${a.outcome.kind} (${a.why})`);
     else if (n !== kvmPmcrN) {
-      problems.push(
+      say(
+        'guest-pmcr-n-differs',
         `guest ${when} of PMCR_EL0 sees N = ${n}, but KVM reports N = ${kvmPmcrN} (kvm_vcpu_read_pmcr(); ${a.by === 'hardware' ? 'the hardware shows the Effective MDCR_EL2.HPMN' : 'emulated'})`,
       );
     } else if (n !== nrPmuCounters) {
-      problems.push(`guest ${when} of PMCR_EL0 sees N = ${n}, but nr_pmu_counters = ${nrPmuCounters}`);
+      say(
+        'guest-pmcr-n-not-nr',
+        `guest ${when} of PMCR_EL0 sees N = ${n}, but nr_pmu_counters = ${nrPmuCounters}`,
+      );
     }
   }
   const after = getVcpu(w, ref);
   const afterInputs = kvmPolicyInputs(w, ref, target);
   const afterResult = w.policy.evaluate(afterInputs);
-  for (const n of afterResult.notes) {
-    if (!atLoad.notes.includes(n))
-      problems.push(`after the first access (FGT from the next vcpu_load): ${n}`);
+  for (const f of afterResult.findings) {
+    if (!atLoad.notes.includes(f.message))
+      say(f.code, `after the first access (FGT from the next vcpu_load): ${f.message}`);
   }
   hostRangeProblems(w, ref, target, fieldGet(MDCR_EL2_HPMN, after.mdcrEl2), afterInputs, problems);
-  problems.push(...w.log.filter((l) => l.startsWith('kernel fault')));
+  problems.push(...kernelFaults(w));
+  const notes = mdcrEl2Findings(
+    [mdcrEl2AtLoad, after.mdcrEl2],
+    getHostCpu(w, target).pe.config.cpu,
+    problems,
+  );
   const trappedAfter = trappedRegisters(after.mdcrEl2, after.fgt, {
     hasFgt: features.has('FEAT_FGT'),
     hasFgt2: features.has('FEAT_FGT2'),
@@ -225,7 +245,48 @@ export function kvmPartitionScenario(o: ScenarioOptions): ScenarioReport {
     kvmPmcrN: kvmVcpuPmcrN(w, ref, target),
     guestReads,
     problems,
+    notes,
   };
+}
+
+function kernelFaults(w: World): Finding[] {
+  return w.log
+    .filter((l) => l.startsWith('kernel fault'))
+    .map((message) => ({ code: 'kernel-fault', message }));
+}
+
+/**
+ * What decoding the MDCR_EL2 values KVM loaded finds, on the CPU they ran on. KVM sets trap bits
+ * of features the CPU may lack (TTRF without FEAT_TRF, TPMS without FEAT_SPE): those bits are
+ * RES0 there and have no function, so they are notes (returned). Anything else is a problem,
+ * added to `problems` unless a finding of the policy already says it (a reserved HPMN).
+ */
+function mdcrEl2Findings(values: readonly bigint[], cpu: CpuDef, problems: Finding[]): Finding[] {
+  const notes: Finding[] = [];
+  const add = (list: Finding[], f: Finding) => {
+    if (!list.some((x) => x.message === f.message)) list.push(f);
+  };
+  const ctx = { cpu, features: cpuFeatures(cpu) };
+  for (const value of values) {
+    const d = decodeValue(lookupRegister('MDCR_EL2'), value, ctx);
+    for (const p of d.problems) {
+      const f = d.fields.find((x) => x.field.name === p.field)?.field;
+      if (p.code === 'field-not-implemented' && f !== undefined && f.whenAbsent === undefined) {
+        add(notes, { code: 'mdcr-el2-res0-bit-set', message: res0BitNote(f, cpu) });
+      } else if (p.code !== 'hpmn-reserved' || !problems.some((x) => x.code === 'hpmn-reserved')) {
+        add(problems, {
+          code: `mdcr-el2-${p.code}`,
+          message: `MDCR_EL2 = 0x${value.toString(16)}: ${p.message}`,
+        });
+      }
+    }
+  }
+  return notes;
+}
+
+function res0BitNote(f: FieldDef, cpu: CpuDef): string {
+  const bits = f.bits[0] === f.bits[1] ? `[${f.bits[0]}]` : `[${f.bits[0]}:${f.bits[1]}]`;
+  return `KVM sets MDCR_EL2.${f.name} ${bits}, RES0 on ${cpu.name} (no ${f.feature}): it has no function there; harmless`;
 }
 
 /**
@@ -238,7 +299,7 @@ function hostRangeProblems(
   cpu: number,
   hpmnField: bigint,
   inputs: PolicyInputs,
-  problems: string[],
+  problems: Finding[],
 ): void {
   const hpmn = Number(hpmnField);
   const hc = getHostCpu(world, cpu);
@@ -249,9 +310,10 @@ function hostRangeProblems(
   const firstRange = hpmn === 0 ? 0n : (1n << BigInt(hpmn)) - 1n;
   const overlap = host & firstRange;
   if (overlap === 0n) return;
-  problems.push(
-    `MDCR_EL2.HPMN = ${hpmn} on CPU ${cpu} puts counters ${listBits(overlap)} of ${own.name}, which its driver keeps for the host (hpmn_max = ${own.hpmnMax}), in the guest's first range`,
-  );
+  problems.push({
+    code: 'host-counters-in-first-range',
+    message: `MDCR_EL2.HPMN = ${hpmn} on CPU ${cpu} puts counters ${listBits(overlap)} of ${own.name}, which its driver keeps for the host (hpmn_max = ${own.hpmnMax}), in the guest's first range`,
+  });
 }
 
 function listBits(v: bigint): string {

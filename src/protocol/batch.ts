@@ -21,19 +21,26 @@ function idOf(v: unknown): string | number | null {
 
 /** The answer line (without newline) for one request line; never throws for bad input. */
 export function answerLine(line: string): string {
+  return answer(line).text;
+}
+
+/** The answer line (without newline) for one request line, and whether it is an error answer. */
+export function answer(line: string): { readonly text: string; readonly error: boolean } {
   let v: unknown;
   try {
     v = JSON.parse(line);
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
-    return JSON.stringify({ id: null, error: `malformed JSON: ${msg}` });
+    return { text: JSON.stringify({ id: null, error: `malformed JSON: ${msg}` }), error: true };
   }
   try {
     // A request with a "policy" member asks a KVM policy; any other asks the architecture model.
-    if (isKvmRequest(v)) return JSON.stringify(evaluateKvmRequest(parseKvmRequest(v)));
-    return JSON.stringify(evaluateArchRequest(parseArchRequest(v)));
+    if (isKvmRequest(v))
+      return { text: JSON.stringify(evaluateKvmRequest(parseKvmRequest(v))), error: false };
+    return { text: JSON.stringify(evaluateArchRequest(parseArchRequest(v))), error: false };
   } catch (e) {
-    if (e instanceof InputError) return JSON.stringify({ id: idOf(v), error: e.message });
+    if (e instanceof InputError)
+      return { text: JSON.stringify({ id: idOf(v), error: e.message }), error: true };
     throw e;
   }
 }

@@ -8,9 +8,10 @@
 
 import { lookupRegister, type RegisterRef } from '../arch/catalogue.js';
 import { type CpuDef, lookupCpu, parseInlineCpu } from '../arch/cpus.js';
-import { InputError } from '../arch/errors.js';
+import { didYouMean, InputError } from '../arch/errors.js';
 import type { El } from '../arch/pmu/state.js';
-import { type Choices, type RuleName, UNPREDICTABLE_RULES } from '../arch/unpredictable.js';
+import { checkChoice, initialRegisters } from '../arch/request.js';
+import type { Choices, RuleName } from '../arch/unpredictable.js';
 
 /** One step of an architecture request. */
 export type ArchStep =
@@ -82,32 +83,67 @@ function parseEvent(v: unknown, what: string): number {
   return Number(x);
 }
 
+/** Throws InputError for a member of `v` not in `known`, naming it, `where` it is and the members. */
+function rejectUnknown(v: Record<string, unknown>, known: readonly string[], where: string): void {
+  for (const k in v) {
+    if (known.includes(k)) continue;
+    const hint = didYouMean(k, known);
+    throw new InputError(
+      `${where}: unknown member ${JSON.stringify(k)}${hint} (members: ${known.join(', ')})`,
+    );
+  }
+}
+
+function parseCountStep(c: unknown, what: string): ArchStep {
+  if (!isObject(c)) throw new InputError(`${what}: "count" must be an object`);
+  const where = `${what}.count`;
+  const el = parseEl(c['el'], where);
+  const events = new Map<number, bigint>();
+  if ('events' in c) {
+    rejectUnknown(c, ['el', 'events'], where);
+    const ev = c['events'];
+    if (!isObject(ev)) throw new InputError(`${where}: "events" must be an object of event -> times`);
+    for (const [k, t] of Object.entries(ev)) {
+      const e = parseEvent(k, `${where}.events`);
+      events.set(e, (events.get(e) ?? 0n) + parseTimes(t, `${where}.events["${k}"]`));
+    }
+  } else {
+    rejectUnknown(c, ['el', 'event', 'times'], where);
+    events.set(parseEvent(c['event'], `${where}.event`), parseTimes(c['times'], where));
+  }
+  return { kind: 'count', el, events };
+}
+
+function registerName(v: unknown, member: string, what: string): RegisterRef {
+  if (typeof v !== 'string') throw new InputError(`${what}: "${member}" must be a register name`);
+  return lookupRegister(v);
+}
+
 function parseStep(s: unknown, i: number): ArchStep {
   const what = `steps[${i}]`;
   if (!isObject(s)) throw new InputError(`${what}: expected an object`);
   if ('count' in s) {
-    const c = s['count'];
-    if (!isObject(c)) throw new InputError(`${what}: "count" must be an object`);
-    const el = parseEl(c['el'], `${what}.count`);
-    const events = new Map<number, bigint>();
-    if ('events' in c) {
-      const ev = c['events'];
-      if (!isObject(ev)) throw new InputError(`${what}.count: "events" must be an object of event -> times`);
-      for (const [k, t] of Object.entries(ev)) {
-        const e = parseEvent(k, `${what}.count.events`);
-        events.set(e, (events.get(e) ?? 0n) + parseTimes(t, `${what}.count.events["${k}"]`));
-      }
-    } else {
-      events.set(parseEvent(c['event'], `${what}.count.event`), parseTimes(c['times'], `${what}.count`));
-    }
-    return { kind: 'count', el, events };
+    rejectUnknown(s, ['count'], what);
+    return parseCountStep(s['count'], what);
   }
-  const el = parseEl(s['el'], what);
-  const rt = parseRt(s['rt'], what);
-  if (typeof s['read'] === 'string') return { kind: 'read', el, reg: lookupRegister(s['read']), rt };
-  if (typeof s['write'] === 'string') {
-    const reg = lookupRegister(s['write']);
-    return { kind: 'write', el, reg, value: parseHex64(s['value'], `${what} value`), rt };
+  if ('read' in s && 'write' in s) throw new InputError(`${what}: a step has "read" or "write", not both`);
+  if ('read' in s) {
+    if ('value' in s) throw new InputError(`${what}: "value" is for a write; a read takes none`);
+    rejectUnknown(s, ['el', 'read', 'rt'], what);
+    const reg = registerName(s['read'], 'read', what);
+    return { kind: 'read', el: parseEl(s['el'], what), reg, rt: parseRt(s['rt'], what) };
+  }
+  if ('write' in s) {
+    rejectUnknown(s, ['el', 'write', 'value', 'rt'], what);
+    const reg = registerName(s['write'], 'write', what);
+    const el = parseEl(s['el'], what);
+    return {
+      kind: 'write',
+      el,
+      reg,
+      value: parseHex64(s['value'], `${what} value`),
+      rt: parseRt(s['rt'], what),
+    };
   }
   throw new InputError(`${what}: expected "read", "write" or "count"`);
 }
@@ -117,34 +153,51 @@ function parseCpuValue(v: unknown): CpuDef {
   return typeof v === 'string' ? lookupCpu(v) : parseInlineCpu(v);
 }
 
-const RULES = new Set<string>(UNPREDICTABLE_RULES.map((r) => r.name));
+const REQUEST_MEMBERS = ['id', 'cpu', 'regs', 'hcr', 'choose', 'steps', 'final'];
+
+function parseRegs(v: unknown): Map<string, bigint> {
+  if (v === undefined) return new Map();
+  if (!isObject(v)) throw new InputError('"regs" must be an object of register -> hex value');
+  const entries: [string, bigint][] = [];
+  for (const name in v) entries.push([lookupRegister(name).name, parseHex64(v[name], `regs.${name}`)]);
+  return initialRegisters(entries, 'regs');
+}
+
+function parseHcr(h: unknown): { E2H: boolean; TGE: boolean } {
+  const hcr = { E2H: false, TGE: false };
+  if (h === undefined) return hcr;
+  if (!isObject(h)) throw new InputError('"hcr" must be an object such as {"E2H": 1, "TGE": 0}');
+  for (const [k, b] of Object.entries(h)) {
+    if (k !== 'E2H' && k !== 'TGE') throw new InputError(`hcr: unknown member "${k}" (E2H, TGE)`);
+    if (b !== 0 && b !== 1 && b !== true && b !== false) throw new InputError(`hcr.${k}: must be 0 or 1`);
+    hcr[k] = b === 1 || b === true;
+  }
+  return hcr;
+}
+
+function parseChoose(v: unknown): Choices {
+  const choices: Partial<Record<RuleName, string>> = {};
+  if (v === undefined) return choices;
+  if (!isObject(v)) throw new InputError('"choose" must be an object of rule -> behaviour');
+  for (const [rule, b] of Object.entries(v)) {
+    if (typeof b !== 'string') throw new InputError(`choose.${rule}: the behaviour must be a string`);
+    choices[checkChoice(rule, b, 'choose')] = b;
+  }
+  return choices;
+}
 
 /** Parses an architecture request from a JSON value; throws InputError naming the bad member. */
 export function parseArchRequest(v: Json | unknown): ArchRequest {
   if (!isObject(v)) throw new InputError('a request must be a JSON object');
+  rejectUnknown(v, REQUEST_MEMBERS, 'request');
   const id = v['id'] === undefined ? null : v['id'];
   if (id !== null && typeof id !== 'string' && typeof id !== 'number') {
     throw new InputError('"id" must be a string or a number');
   }
   if (v['cpu'] === undefined) throw new InputError('"cpu" is missing');
   const cpu = parseCpuValue(v['cpu']);
-  const regs = new Map<string, bigint>();
-  if (v['regs'] !== undefined) {
-    if (!isObject(v['regs'])) throw new InputError('"regs" must be an object of register -> hex value');
-    for (const [name, value] of Object.entries(v['regs'])) {
-      regs.set(lookupRegister(name).name, parseHex64(value, `regs.${name}`));
-    }
-  }
-  const hcr = { E2H: false, TGE: false };
-  if (v['hcr'] !== undefined) {
-    const h = v['hcr'];
-    if (!isObject(h)) throw new InputError('"hcr" must be an object such as {"E2H": 1, "TGE": 0}');
-    for (const [k, b] of Object.entries(h)) {
-      if (k !== 'E2H' && k !== 'TGE') throw new InputError(`hcr: unknown member "${k}" (E2H, TGE)`);
-      if (b !== 0 && b !== 1 && b !== true && b !== false) throw new InputError(`hcr.${k}: must be 0 or 1`);
-      hcr[k] = b === 1 || b === true;
-    }
-  }
+  const regs = parseRegs(v['regs']);
+  const hcr = parseHcr(v['hcr']);
   if (!Array.isArray(v['steps'] ?? [])) throw new InputError('"steps" must be an array');
   const steps = ((v['steps'] ?? []) as unknown[]).map(parseStep);
   if (!Array.isArray(v['final'] ?? [])) throw new InputError('"final" must be an array of register names');
@@ -152,14 +205,5 @@ export function parseArchRequest(v: Json | unknown): ArchRequest {
     if (typeof r !== 'string') throw new InputError(`final[${i}]: expected a register name`);
     return lookupRegister(r);
   });
-  const choices: Partial<Record<RuleName, string>> = {};
-  if (v['choose'] !== undefined) {
-    if (!isObject(v['choose'])) throw new InputError('"choose" must be an object of rule -> behaviour');
-    for (const [rule, b] of Object.entries(v['choose'])) {
-      if (!RULES.has(rule)) throw new InputError(`choose: unknown rule "${rule}" (${[...RULES].join(', ')})`);
-      if (typeof b !== 'string') throw new InputError(`choose.${rule}: the behaviour must be a string`);
-      choices[rule as RuleName] = b;
-    }
-  }
-  return { id, cpu, regs, hcr, steps, final, choices };
+  return { id, cpu, regs, hcr, steps, final, choices: parseChoose(v['choose']) };
 }

@@ -12,6 +12,15 @@ const TRAPS = 0x40n | 0x20n; // TPM | TPMCR
 const PARTITIONED = 0x80n | 0x20000n | 0x800000n; // HPME | HPMD (PMUv3p1) | HCCD (PMUv3p5)
 const hex = (v: bigint) => `0x${v.toString(16)}`;
 
+interface Finding {
+  readonly code: string;
+  readonly message: string;
+}
+
+function messages(findings: readonly Finding[]): string {
+  return findings.map((f) => `${f.code}: ${f.message}`).join('\n');
+}
+
 function kvm(...args: string[]) {
   return runPmup(['kvm', ...args]);
 }
@@ -73,8 +82,9 @@ describe('pmup kvm', () => {
     // Once use_fgt holds, v5 ORs kvm_pmu_fgt_bits(), a HDFGRTR_EL2 mask, into HDFGWTR_EL2 as well
     // (10/24), where the PMCEIDn_EL0 (58) and PMMIR_EL1 (22) positions are RES0 (D24.2.69).
     assert.equal(status, 1);
-    assert.equal(out.problems.length, 1, out.problems.join('\n'));
-    assert.match(out.problems[0], /next vcpu_load.*HDFGWTR_EL2 sets RES0 bits 58 .*, 22 /);
+    assert.equal(out.problems.length, 1, messages(out.problems));
+    assert.equal(out.problems[0].code, 'fgt-res0-set');
+    assert.match(out.problems[0].message, /next vcpu_load.*HDFGWTR_EL2 sets RES0 bits 58 .*, 22 /);
   });
 
   test('v5 on Neoverse N2 with --nr 4: SET_NR_COUNTERS is refused (limit popcount(cntr_mask) = 2), exit 1', () => {
@@ -95,7 +105,7 @@ describe('pmup kvm', () => {
       '--policy',
       'v6',
     );
-    assert.equal(status, 0, out.problems.join('\n'));
+    assert.equal(status, 0, messages(out.problems));
     assert.equal(out.hpmn, 4);
     assert.deepEqual(
       out.ioctls.map((i: { call: string }) => i.call).filter((c: string) => c.includes('ENABLE')),
@@ -105,7 +115,7 @@ describe('pmup kvm', () => {
 
   test('mainline on Neoverse N2: the emulated PMU, HPMN = N = 6, every read trapped and emulated', () => {
     const { status, out } = json('--cpu', 'neoverse-n2', '--policy', 'mainline');
-    assert.equal(status, 0, out.problems.join('\n'));
+    assert.equal(status, 0, messages(out.problems));
     assert.equal(out.mdcrEl2.value, hex(BASE | TRAPS | 6n));
     assert.deepEqual(
       out.guestReads.map((g: { by: string; n: number }) => [g.by, g.n]),
@@ -134,11 +144,11 @@ describe('pmup kvm', () => {
     assert.equal(out.exit, 'FAIL_ENTRY_CPU_UNSUPPORTED');
     assert.equal(field(out, 'HPMN'), '0x8');
     assert.ok(
-      out.problems.some((p: string) => /HPMN = 8 is reserved/.test(p)),
-      out.problems.join('\n'),
+      out.problems.some((p: Finding) => p.code === 'hpmn-reserved' && /HPMN = 8 is reserved/.test(p.message)),
+      messages(out.problems),
     );
     const fixed = json(...args, '--unsupported-check-first');
-    assert.equal(fixed.status, 0, fixed.out.problems.join('\n'));
+    assert.equal(fixed.status, 0, messages(fixed.out.problems));
     assert.equal(field(fixed.out, 'HPMN'), '0x6');
   });
 
@@ -163,7 +173,7 @@ describe('pmup kvm', () => {
       [['--cpu', 'qemu-max-8-2', '--policy', 'v9'], /Unknown policy "v9"/],
       [['--cpu', 'neoverse-z9'], /Unknown CPU/],
       [['--cpu', 'qemu-max-8-2', '--nr', '32'], /--nr must be 0\.\.31/],
-      [['--cpu', 'qemu-max-8-2', '--nr', 'four'], /--nr must be an integer/],
+      [['--cpu', 'qemu-max-8-2', '--nr', 'four'], /Cannot read --nr "four": expected a decimal count/],
       [['--cpu', 'qemu-max-8-2', '--reserved-host', '7'], /--reserved-host must be -1\.\.6/],
       [['--cpu', 'qemu-max-8-2', '--reserved-host=-2'], /--reserved-host must be -1\.\.6/],
       [['--policy', 'v5'], /--cpu is required/],

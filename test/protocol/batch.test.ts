@@ -256,7 +256,9 @@ describe('pmup batch (built binary)', () => {
       }),
     ].join('\n');
     const r = spawnSync(process.execPath, ['dist/cli/main.js', 'batch'], { input, encoding: 'utf8' });
-    assert.equal(r.status, 0, r.stderr);
+    // Every line is answered; the malformed one makes the exit status 2 (docs/protocol.md).
+    assert.equal(r.status, 2, r.stderr);
+    assert.equal(r.stderr, '');
     const lines = r.stdout
       .trimEnd()
       .split('\n')
