@@ -75,6 +75,18 @@ describe('the verifier rediscovers the findings', () => {
     assert.equal(v?.message, 'the guest reads PMCR_EL0.N = 0; nr_pmu_counters = 6');
   });
 
+  test("the issue's v5 case: every counter reserved, no FEAT_HPMN0, one counter asked for: HPMN = N untrapped", () => {
+    // hpmn_max = 0 and no FEAT_HPMN0: v5's kvm_pmu_hpmn() falls back to the host's N = 6 (the
+    // digest's finding, test/kvm/findings.test.ts); once the context is PHYSICAL, use_fgt clears
+    // TPM/TPMCR and the guest reads the hardware PMCR_EL0.N = the Effective HPMN = 6 (D24.5.8),
+    // although SET_NR_COUNTERS promised 1.
+    const cpu = [...configurations('synthetic', { policies: ['v5'], cpus: ['PMUv3p5-n6+FGT'] })][0]?.cpu;
+    assert.ok(cpu !== undefined);
+    const v = violation(config('v5', { cpu, reservedHostCounters: 6, nr: 1 }), 'guest-pmcr-n');
+    assert.deepEqual(steps(v), ['KVM_RUN on CPU 0', 'guest mrs x0, PMCR_EL0', 'guest mrs x0, PMCR_EL0']);
+    assert.equal(v?.message, 'the guest reads PMCR_EL0.N = 6; nr_pmu_counters = 1');
+  });
+
   test('v5 without FEAT_FGT: a guest PMCNTENSET_EL0 write reaches host counters (v5 fast path, digest 3.4)', () => {
     // Cortex-A710 has no FEAT_FGT: v5's fast path writes the guest's PMCNTENSET_EL0 value at EL2,
     // where no bit is RAZ/WI, so host counters 6..19 (reserved_host_counters = 14) are enabled too.
