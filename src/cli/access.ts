@@ -65,7 +65,9 @@ export const accessCommand: Command = {
 Runs one system-register access against a PE whose registers are 0 except those given with
 --set (a SET/CLR pair is one register: --set PMCNTENSET_EL0=0x3), and prints the outcome (ok
 with the value read, UNDEFINED, or a trap with its target EL, EC and ISS) and the rule that
-decided it. --el defaults to 1. Each register is given once.
+decided it. --el defaults to 1. Each register is given once. Without --set MDCR_EL2, MDCR_EL2.HPMN
+is N, as firmware and Linux leave it at boot (every other MDCR_EL2 bit 0); the batch protocol keeps
+"registers not given are 0".
 
 Where the Arm ARM says CONSTRAINED UNPREDICTABLE (a reserved MDCR_EL2.HPMN, a counter index out
 of range without FEAT_FGT, ...), the access is evaluated under every permitted behaviour: when
@@ -105,7 +107,10 @@ Examples:
       throw new InputError(dir === 'read' ? 'access: read takes no VALUE' : 'access: write needs a VALUE');
     }
     const reg = lookupRegister(regName);
-    const pe = makePeState(cpu, regs);
+    // Without --set MDCR_EL2 the PE has MDCR_EL2.HPMN = N, as firmware and Linux leave it at boot
+    // (Linux's init_el2 sets HPMN to PMCR_EL0.N); every other register is 0.
+    const bootHpmn = regs['MDCR_EL2'] === undefined;
+    const pe = makePeState(cpu, bootHpmn ? { ...regs, MDCR_EL2: BigInt(cpu.n) } : regs);
     const step: PeStep =
       dir === 'read'
         ? { kind: 'read', el, reg, rt: 0 }
@@ -123,6 +128,7 @@ Examples:
     if (r.met.length > 0 && r.kind === 'determined') {
       lines.push(`met: ${r.met.join(', ')} (every permitted behaviour gives this answer)`);
     }
+    if (bootHpmn) lines.push(`(MDCR_EL2.HPMN = ${cpu.n} = N, as at boot; --set MDCR_EL2=VALUE to change it)`);
     return ok(lines.join('\n'));
   },
 };

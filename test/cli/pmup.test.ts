@@ -119,6 +119,14 @@ describe('pmup insn', () => {
 });
 
 describe('pmup access', () => {
+  test('without --set MDCR_EL2 the PE has HPMN = N, as at boot: EL1 reads PMCR_EL0.N = 6 on a Neoverse N2', () => {
+    // Linux and firmware leave MDCR_EL2.HPMN = PMCR_EL0.N (6 on Neoverse N2); EL1 reads of
+    // PMCR_EL0.N return the Effective HPMN (D24.5.8), so 6 << 11 = 0x3000, no case met.
+    const r = run('access', '--cpu', 'neoverse-n2', 'read', 'PMCR_EL0');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^EL1 read of PMCR_EL0 on neoverse-n2: ok, value 0x3000$/m);
+    assert.match(r.stdout, /^\(MDCR_EL2\.HPMN = 6 = N, as at boot; --set MDCR_EL2=VALUE to change it\)$/m);
+  });
   test('a reserved HPMN: the outcomes grouped by behaviour, as the README shows (D24.3.17, D24.5.10)', () => {
     // N = 4 with FEAT_FGT, HPMN = 31: as if HPMN were 1..4, or all counters in the second range.
     // EL1 index 1 traps to EL2 when 1 >= the Effective HPMN (0 or 1), else reads the counter.
