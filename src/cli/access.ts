@@ -108,7 +108,8 @@ Examples:
     }
     const reg = lookupRegister(regName);
     // Without --set MDCR_EL2 the PE has MDCR_EL2.HPMN = N, as firmware and Linux leave it at boot
-    // (Linux's init_el2 sets HPMN to PMCR_EL0.N); every other register is 0.
+    // (TF-A lib/extensions/pmuv3 init_mdcr_el2_hpmn(): "its hardware reset value", PMCR_EL0.N;
+    // Linux arch/arm64/include/asm/el2_setup.h __init_el2_debug); every other register is 0.
     const bootHpmn = regs['MDCR_EL2'] === undefined;
     const pe = makePeState(cpu, bootHpmn ? { ...regs, MDCR_EL2: BigInt(cpu.n) } : regs);
     const step: PeStep =
