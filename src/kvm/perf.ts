@@ -217,7 +217,7 @@ export function hostUsedMask(world: World, cpu: number): bigint {
 function armv8pmuCanUsePmccntr(world: World, cpu: number, event: number): boolean {
   if (event !== PERFCTR_CPU_CYCLES) return false;
   const pmu = world.host.pmus[getHostCpu(world, cpu).pmu]!;
-  if (world.policy.name === 'v7') return ((pmu.cntrMask >> BigInt(CYCLE_COUNTER_ID)) & 1n) === 1n;
+  if (world.policy.kernel.dynamicReservation) return ((pmu.cntrMask >> BigInt(CYCLE_COUNTER_ID)) & 1n) === 1n;
   return !cpuPmuIsPartitioned(world, cpu) && ((pmu.cntrMask >> BigInt(CYCLE_COUNTER_ID)) & 1n) === 1n;
 }
 
@@ -433,7 +433,7 @@ export function armv8pmuHandleIrq(world: World, cpu: number, trace: string[]): W
   if (family !== 'mainline') pmovsr &= hwReadInto(pe, 'PMINTENSET_EL1', trace);
   const hostMask = kvmPmuHostCounterMask(cpuPmuPartition(world, cpu));
   const clear = family === 'v6' && cpuPmuIsPartitioned(world, cpu) ? pmovsr & hostMask : pmovsr;
-  const v7 = world.policy.name === 'v7';
+  const v7 = world.policy.kernel.dynamicReservation;
   pe = hwWriteAll(pe, [['PMOVSCLR_EL0', clear]], trace);
   trace.push(`armv8pmu_handle_irq: PMOVS ${hex(pmovsr)}, cleared ${hex(clear)}`);
   if (pmovsr === 0n) return withPe(world, cpu, pe);

@@ -14,6 +14,7 @@
 
 import { didYouMean, InputError } from '../arch/errors.js';
 import type { PmuVersion } from '../arch/features.js';
+import type { KernelTraits } from './kernel.js';
 import { MAINLINE } from './policies/mainline.js';
 import { REVIEW } from './policies/review.js';
 import { V5 } from './policies/v5.js';
@@ -108,12 +109,16 @@ export interface PolicyResult {
 
 /** One KVM policy. */
 export interface Policy {
-  /** The name a request uses: `mainline`, `v5`, `review`, `v6`, `v7`. */
+  /** The name a request uses: `mainline`, `v5`, `review`, `v6`, `v7`, ... */
   readonly name: string;
   /** One line: what the policy is. */
   readonly summary: string;
   /** Where the modelled code lives: kernel files and functions, and the patch. */
   readonly source: string;
+  /** When the modelled code was posted or read (YYYY-MM-DD), as `pmup policies` lists it. */
+  readonly date: string;
+  /** The kernel the policy stands for, as the VM API, load/put and trap handling read it. */
+  readonly kernel: KernelTraits;
   /** Evaluates the policy's kernel functions on `inputs`. */
   evaluate(inputs: PolicyInputs): PolicyResult;
 }

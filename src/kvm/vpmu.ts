@@ -223,9 +223,9 @@ export function kvmPmuGuestCounterMaskV7(p: PartitionInputs): bigint {
   return ARMV8_PMU_CNT_MASK_C | genmask(p.hpmnMax - 1, 0);
 }
 
-/** The guest counter mask of the world's kernel: v7's for v7, v5's otherwise. */
+/** The guest counter mask of the world's kernel: v7's (10/20; v8 11/21 the same) with the dynamic reservation, v5's otherwise. */
 export function kernelGuestCounterMask(world: World, p: PartitionInputs): bigint {
-  return world.policy.name === 'v7' ? kvmPmuGuestCounterMaskV7(p) : kvmPmuGuestCounterMask(p);
+  return world.policy.kernel.dynamicReservation ? kvmPmuGuestCounterMaskV7(p) : kvmPmuGuestCounterMask(p);
 }
 
 /**
