@@ -12,6 +12,7 @@ import { expectPositionals, parseCommandArgs } from './command.js';
 import { decodedJson, decodedText } from './decode.js';
 import { hex, table } from './format.js';
 import type { CommandResult } from './io.js';
+import { SCENARIO_OPTIONS_HELP, scenarioCpuOptions } from './kvm_options.js';
 
 /** An integer option in `min..max`, or InputError naming the option and the range. */
 function intOption(text: string, name: string, min: number, max: number, why: string): number {
@@ -201,6 +202,7 @@ POLICY is one of ${policyNames().join(', ')} (default v5). CPU is a catalogue na
 inline JSON such as '{"pmuVer":"PMUv3p5","n":6,"features":["FEAT_FGT","FEAT_VHE"]}'.
 --unsupported-check-first sets the unsupported-CPU flag before MDCR_EL2 is computed (the reviewer's
 proposal) instead of at the end of kvm_arch_vcpu_load() as mainline does.
+${SCENARIO_OPTIONS_HELP}
 
 Exit status: 0 no problem, 1 a problem found, 2 bad input.
 
@@ -218,6 +220,9 @@ Examples:
       'reserved-host': { type: 'string' },
       nr: { type: 'string' },
       'unsupported-check-first': { type: 'boolean' },
+      'enable-partition-last': { type: 'boolean' },
+      'ioctl-cpu': { type: 'string' },
+      'run-cpu': { type: 'string' },
       json: { type: 'boolean' },
     });
     expectPositionals('kvm', positionals, 0);
@@ -246,6 +251,7 @@ Examples:
       reservedHostCounters: reserved,
       ...(nr === undefined ? {} : { nr }),
       unsupportedCheckFirst: values['unsupported-check-first'] === true,
+      ...scenarioCpuOptions(values, on !== undefined),
     });
     const cpuOf = (id: number) => report.world.host.cpus[id]!.pe.config.cpu;
     const text = values.json ? JSON.stringify(reportJson(report, cpuOf), null, 2) : reportText(report, cpuOf);

@@ -20,6 +20,7 @@ import { REVIEW } from './policies/review.js';
 import { V5 } from './policies/v5.js';
 import { V6 } from './policies/v6.js';
 import { V7 } from './policies/v7.js';
+import { V8 } from './policies/v8.js';
 
 /** The values the kernel functions of a policy read. */
 export interface PolicyInputs {
@@ -124,7 +125,7 @@ export interface Policy {
 }
 
 /** Every policy, oldest design first. */
-export const POLICIES: readonly Policy[] = [MAINLINE, V5, REVIEW, V6, V7];
+export const POLICIES: readonly Policy[] = [MAINLINE, V5, REVIEW, V6, V7, V8];
 
 /** The names of the policies, in registry order. */
 export function policyNames(): string[] {

@@ -37,6 +37,18 @@ export interface ScenarioOptions {
   readonly nr?: number;
   /** Set ON_UNSUPPORTED_CPU before MDCR_EL2 is computed (the reviewer's proposal). */
   readonly unsupportedCheckFirst?: boolean;
+  /**
+   * Send attribute 5 (ENABLE_PARTITION) after SET_PMU and SET_NR_COUNTERS instead of right after
+   * the IRQ (the order of the v6..v8 selftests), which is where v8's silent clamp can act.
+   */
+  readonly enablePartitionLast?: boolean;
+  /**
+   * The physical CPU the VMM's thread makes the vCPU ioctls on (default 0). The per-CPU checks
+   * (pmu_is_partitioned() reads this CPU's nr_event_counters) see this CPU.
+   */
+  readonly ioctlCpu?: number;
+  /** The physical CPU KVM_RUN runs the vCPU on (default: CPU 1 when `on` is given, else 0). */
+  readonly runCpu?: number;
 }
 
 /** One ioctl of the scenario and what it returned. */
@@ -85,7 +97,7 @@ const PMCR_N = bits('PMCR_EL0', 'N');
 /** Runs the scenario. Throws only for model misuse; every kernel refusal is a recorded problem. */
 export function kvmPartitionScenario(o: ScenarioOptions): ScenarioReport {
   const cpus = o.on === undefined ? [o.cpu] : [o.cpu, o.on];
-  const target = cpus.length - 1;
+  const target = o.runCpu ?? cpus.length - 1;
   let w = makeWorld(o.policy, { cpus, reservedHostCounters: o.reservedHostCounters });
   const ioctls: IoctlRecord[] = [];
   const problems: string[] = [];
@@ -106,16 +118,31 @@ export function kvmPartitionScenario(o: ScenarioOptions): ScenarioReport {
   const vc = kvmCreateVcpu(w, vmr.vm);
   record('KVM_CREATE_VCPU', vc);
   const ref = vc.vcpu;
+  const ioctlCpu = o.ioctlCpu ?? 0;
+  getHostCpu(w, ioctlCpu);
   const attr = (a: PmuAttr, label: string) =>
-    record(`KVM_SET_DEVICE_ATTR(${label})`, kvmArmPmuV3SetAttr(w, ref, a, 0));
+    record(`KVM_SET_DEVICE_ATTR(${label})`, kvmArmPmuV3SetAttr(w, ref, a, ioctlCpu));
+  // A VMM gives the vCPU a PMU unless the kernel's scenario says otherwise (a pKVM protected VM).
+  const withPmu = w.policy.kernel.guestPmu;
   const setup =
-    record('KVM_ARM_VCPU_INIT(PMU_V3) on CPU 0', kvmArmVcpuInit(w, ref, { pmuV3: true, cpu: 0 })) &&
+    record(
+      `KVM_ARM_VCPU_INIT(${withPmu ? 'PMU_V3' : 'no PMU_V3'}) on CPU ${ioctlCpu}`,
+      kvmArmVcpuInit(w, ref, { pmuV3: withPmu, cpu: ioctlCpu }),
+    ) &&
+    withPmu &&
     attr({ attr: 'IRQ', irq: 23 }, 'PMU_V3_IRQ, 23');
   if (setup) {
-    if (family === 'v6') attr({ attr: 'ENABLE_PARTITION', enable: true }, 'PMU_V3_ENABLE_PARTITION, true');
+    // Attribute 5 as the partitioned-PMU series defines it; what the kernel makes of it is its own
+    // (kvmArmPmuV3SetAttr5()): under FIXED_COUNTERS_ONLY the same number means something else.
+    const partition = () => {
+      if (w.policy.kernel.attr5 !== 'none')
+        attr({ attr: 'ENABLE_PARTITION', enable: true }, 'PMU_V3_ENABLE_PARTITION, true');
+    };
+    if (o.enablePartitionLast !== true) partition();
     const pmu = w.host.pmus[getHostCpu(w, 0).pmu]!;
     attr({ attr: 'SET_PMU', pmuId: pmu.type }, `PMU_V3_SET_PMU, ${pmu.type} = ${pmu.name}`);
     if (o.nr !== undefined) attr({ attr: 'SET_NR_COUNTERS', n: o.nr }, `PMU_V3_SET_NR_COUNTERS, ${o.nr}`);
+    if (o.enablePartitionLast === true) partition();
     attr({ attr: 'INIT' }, 'PMU_V3_INIT');
   }
   const nrPmuCounters = getVm(w, ref.vm).nrPmuCounters;
@@ -162,6 +189,8 @@ export function kvmPartitionScenario(o: ScenarioOptions): ScenarioReport {
         ? Number(get(a.outcome.value, PMCR_N))
         : undefined;
     guestReads.push({ when, outcome: a.outcome, by: a.by, ...(n === undefined ? {} : { n }), why: a.why });
+    // A vCPU without a PMU is meant to see the PMU registers UNDEFINED.
+    if (a.outcome.kind === 'undefined' && !withPmu) continue;
     if (a.outcome.kind !== 'ok') problems.push(`guest ${when} of PMCR_EL0: ${a.outcome.kind} (${a.why})`);
     else if (n !== kvmPmcrN) {
       problems.push(

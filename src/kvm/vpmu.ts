@@ -269,11 +269,15 @@ function generalCounters(pmu: ArmPmu): number {
  * and v7 it is max_guest_counters (hpmn_max) when the PMU is partitioned: v6 10/19 moved the
  * check of nr_pmu_counters to the ioctl. `review` is v5 with kvm_mdcr_hpmn() in place of
  * kvm_pmu_hpmn(); the reviewer asked for the check at the ioctl but wrote no code for it, so its
- * VM API is v5's.
+ * VM API is v5's. v7 09/20 and v8 10/21 test `kvm_pmu_is_partitioned(arm_pmu)` /
+ * `pmu_is_partitioned(arm_pmu)`, the PMU and this CPU only, not the VM's partition flag (Oliver
+ * Upton on v7 09/20: "What about a VM with an emulated PMU?"). With FIXED_COUNTERS_ONLY, 0.
  *
- * @see arch/arm64/kvm/pmu.c kvm_arm_pmu_get_max_counters() (mainline; v6 10/19)
+ * @see arch/arm64/kvm/pmu.c kvm_arm_pmu_get_max_counters() (mainline; v6 10/19; v7 09/20; v8 10/21)
  */
 export function kvmArmPmuGetMaxCounters(world: World, vm: Vm, cpu: number): number {
+  // Odaki's FIXED_COUNTERS_ONLY (v5 pmu-emul.c): no programmable counters, tested first.
+  if (vm.fixedCountersOnly) return 0;
   const pmu = vmArmPmu(world, vm);
   if (pmu === undefined) return 0;
   if (kernelFamily(world) === 'v6' && vmPmuIsPartitioned(world, vm, cpu)) return pmu.hpmnMax;

@@ -115,8 +115,15 @@ export interface Vm {
   readonly pmuFilter: PmuFilter | undefined;
   /** `kvm->arch.supported_cpus`. */
   readonly supportedCpus: readonly number[];
-  /** KVM_ARCH_FLAG_PARTITION_PMU_ENABLED (v5 22/24; v6 16/19). */
+  /** KVM_ARCH_FLAG_PARTITION_PMU_ENABLED (v5 22/24; v6 16/19; v8 18/21). */
   readonly partitionPmuEnabled: boolean;
+  /**
+   * KVM_ARCH_FLAG_PMU_V3_FIXED_COUNTERS_ONLY (Odaki's FIXED_COUNTERS_ONLY series): the vPMU has no
+   * programmable event counters and runs on any host PMU.
+   */
+  readonly fixedCountersOnly: boolean;
+  /** Userspace chose the PMU with KVM_ARM_VCPU_PMU_V3_SET_PMU (rather than the default at init). */
+  readonly explicitPmu: boolean;
   /** KVM_ARCH_FLAG_HAS_RAN_ONCE. */
   readonly hasRanOnce: boolean;
   /** `kvm->created_vcpus`. */

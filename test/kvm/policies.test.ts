@@ -460,7 +460,7 @@ describe('Policy.evaluate(): architectural notes', () => {
 
 describe('lookupPolicy()', () => {
   test('finds every registered policy by name', () => {
-    assert.deepEqual(policyNames(), ['mainline', 'v5', 'review', 'v6', 'v7']);
+    assert.deepEqual(policyNames(), ['mainline', 'v5', 'review', 'v6', 'v7', 'v8']);
     for (const p of POLICIES) {
       assert.equal(lookupPolicy(p.name), p);
       assert.ok(p.summary.length > 0 && p.source.length > 0, p.name);
@@ -468,14 +468,14 @@ describe('lookupPolicy()', () => {
   });
   test('an unknown name is an InputError with a suggestion', () => {
     assert.throws(
-      () => lookupPolicy('v8'),
+      () => lookupPolicy('v9'),
       (e: unknown) => {
         assert.ok(e instanceof InputError);
-        assert.equal(e.message, 'Unknown policy "v8" (did you mean v5, v6, v7?)');
+        assert.equal(e.message, 'Unknown policy "v9" (did you mean v5, v6, v7?)');
         return true;
       },
     );
     assert.throws(() => lookupPolicy('mainlien'), /did you mean mainline\?/);
-    assert.throws(() => lookupPolicy('zzzzzzzzzzzz'), /policies: mainline, v5, review, v6, v7/);
+    assert.throws(() => lookupPolicy('zzzzzzzzzzzz'), /policies: mainline, v5, review, v6, v7, v8/);
   });
 });
