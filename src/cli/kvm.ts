@@ -12,6 +12,7 @@ import { expectPositionals, parseCommandArgs } from './command.js';
 import { decodedJson, decodedText } from './decode.js';
 import { hex, table } from './format.js';
 import type { CommandResult } from './io.js';
+import { guestCountJson, guestCountText } from './kvm_count.js';
 import { SCENARIO_OPTIONS_HELP, scenarioCpuOptions } from './kvm_options.js';
 
 /** An integer option in `min..max`, or InputError naming the option and the range. */
@@ -108,6 +109,7 @@ function reportText(r: ScenarioReport, cpuOf: (id: number) => CpuDef): string {
       );
     }
   }
+  out.push(...guestCountText(r.guestCount));
   out.push(
     '',
     r.problems.length === 0 ? 'problems found: none' : 'problems found (exit status 1):',
@@ -172,6 +174,7 @@ function reportJson(r: ScenarioReport, cpuOf: (id: number) => CpuDef): object {
     })),
     trapped: r.atLoad?.trapped ?? [],
     trappedAfter: r.trappedAfter,
+    guestCount: guestCountJson(r.guestCount),
     problems: r.problems,
   };
 }
@@ -223,6 +226,7 @@ Examples:
       'enable-partition-last': { type: 'boolean' },
       'ioctl-cpu': { type: 'string' },
       'run-cpu': { type: 'string' },
+      'host-events': { type: 'string' },
       json: { type: 'boolean' },
     });
     expectPositionals('kvm', positionals, 0);

@@ -12,7 +12,9 @@ import { InputError } from '../arch/errors.js';
 export const SCENARIO_OPTIONS_HELP = `--enable-partition-last sends attribute 5 (ENABLE_PARTITION) after SET_PMU and SET_NR_COUNTERS
 instead of right after the IRQ. --ioctl-cpu C makes the VMM's vCPU ioctls on CPU C (0, or 1 with
 --on; default 0): the per-CPU checks of the kernel see that CPU. --run-cpu C runs the vCPU on CPU C
-(default: the --on CPU, else 0).`;
+(default: the --on CPU, else 0). --host-events K opens K host perf events on that CPU before
+KVM_RUN (CPU_CYCLES, then INST_RETIRED; no exclusions) and shows what 1000 guest instructions and
+cycles at EL1 count on the hardware under every permitted CONSTRAINED UNPREDICTABLE behaviour.`;
 
 function cpuIndex(text: string | undefined, name: string, two: boolean): number | undefined {
   if (text === undefined) return undefined;
@@ -30,12 +32,17 @@ export function scenarioCpuOptions(
     readonly 'enable-partition-last'?: boolean | undefined;
     readonly 'ioctl-cpu'?: string | undefined;
     readonly 'run-cpu'?: string | undefined;
+    readonly 'host-events'?: string | undefined;
   },
   two: boolean,
-): { enablePartitionLast?: boolean; ioctlCpu?: number; runCpu?: number } {
+): { enablePartitionLast?: boolean; ioctlCpu?: number; runCpu?: number; hostEvents?: number } {
   const ioctlCpu = cpuIndex(values['ioctl-cpu'], '--ioctl-cpu', two);
   const runCpu = cpuIndex(values['run-cpu'], '--run-cpu', two);
+  const events = values['host-events'];
+  if (events !== undefined && (!/^\d+$/.test(events.trim()) || Number(events) > 8))
+    throw new InputError(`kvm: --host-events must be 0..8, got ${JSON.stringify(events)}`);
   return {
+    ...(events === undefined ? {} : { hostEvents: Number(events) }),
     ...(values['enable-partition-last'] === true ? { enablePartitionLast: true } : {}),
     ...(ioctlCpu === undefined ? {} : { ioctlCpu }),
     ...(runCpu === undefined ? {} : { runCpu }),

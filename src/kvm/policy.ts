@@ -16,6 +16,7 @@ import { didYouMean, InputError } from '../arch/errors.js';
 import type { PmuVersion } from '../arch/features.js';
 import type { KernelTraits } from './kernel.js';
 import { MAINLINE } from './policies/mainline.js';
+import { PKVM } from './policies/pkvm.js';
 import { REVIEW } from './policies/review.js';
 import { V5 } from './policies/v5.js';
 import { V6 } from './policies/v6.js';
@@ -62,6 +63,12 @@ export interface PolicyInputs {
    * kvm_arm_setup_mdcr_el2() leaves MDCR_EL2.TDA clear. Optional in a request; default false.
    */
   readonly guestOwnsDebug: boolean;
+  /**
+   * `kvm_vcpu_has_pmu(vcpu)`: the vCPU has the KVM_ARM_VCPU_PMU_V3 feature, so its ID_AA64DFR0_EL1
+   * shows a PMUVer (pKVM's pvm_init_traps_mdcr() tests `kvm_has_feat(kvm, ID_AA64DFR0_EL1, PMUVer,
+   * IMP)`). Optional in a request; default true.
+   */
+  readonly guestHasPmu: boolean;
 }
 
 /** The inputs a request may leave out, with their values when it does. */
@@ -69,6 +76,7 @@ export const INPUT_DEFAULTS = {
   hasFgt: true,
   hasFgt2: false,
   guestOwnsDebug: false,
+  guestHasPmu: true,
 } as const satisfies Partial<PolicyInputs>;
 
 /**
@@ -122,10 +130,15 @@ export interface Policy {
   readonly kernel: KernelTraits;
   /** Evaluates the policy's kernel functions on `inputs`. */
   evaluate(inputs: PolicyInputs): PolicyResult;
+  /**
+   * The same policy with an option switched on, each named `NAME:OPTION` (`pkvm:flush-hyp-vcpu`);
+   * lookupPolicy() finds them, `--policy all` runs the base policy only.
+   */
+  readonly variants?: readonly Policy[];
 }
 
 /** Every policy, oldest design first. */
-export const POLICIES: readonly Policy[] = [MAINLINE, V5, REVIEW, V6, V7, V8];
+export const POLICIES: readonly Policy[] = [MAINLINE, V5, REVIEW, V6, V7, V8, PKVM];
 
 /** The names of the policies, in registry order. */
 export function policyNames(): string[] {
@@ -134,7 +147,7 @@ export function policyNames(): string[] {
 
 /** The policy named `name` (case-sensitive); throws InputError naming the closest policies. */
 export function lookupPolicy(name: string): Policy {
-  const p = POLICIES.find((x) => x.name === name);
+  const p = POLICIES.flatMap((x) => [x, ...(x.variants ?? [])]).find((x) => x.name === name);
   if (p !== undefined) return p;
   const hint = didYouMean(name, policyNames());
   throw new InputError(

@@ -12,16 +12,18 @@
  */
 
 import type { CpuDef } from '../arch/cpus.js';
+import { PMU_EVENT_INST_RETIRED } from '../arch/pmu/events.js';
 import { bits, get } from '../arch/pmu/state.js';
 import { kvmArmPmuV3SetAttr, kvmArmVcpuInit, kvmRun, type PmuAttr, type RunExit } from './api.js';
 import { type ErrnoName, errnoText, type IoctlResult } from './errno.js';
-import { type GuestOutcome, guestAccess } from './guest.js';
+import { type GuestCountGroup, type GuestOutcome, guestAccess, guestCountOutcomes } from './guest.js';
+import { armv8pmuStart, perfEventOpen } from './perf.js';
 import type { Policy, PolicyInputs, PolicyResult } from './policy.js';
 import { hpmnReserved } from './result.js';
 import { fieldGet, MDCR_EL2_HPMN } from './sysreg.js';
 import { trappedRegisters } from './traps.js';
 import { KVM_CAP_ARM_PARTITION_PMU, kvmCreateVcpu, kvmCreateVm, kvmVmIoctlEnableCap } from './vm.js';
-import { cpuHostCounterMask, kvmPolicyInputs, kvmVcpuPmcrN } from './vpmu.js';
+import { cpuHostCounterMask, kvmPolicyInputs, kvmVcpuPmcrN, PERFCTR_CPU_CYCLES } from './vpmu.js';
 import { getHostCpu, getVcpu, getVm, kernelFamily, makeWorld, type VcpuRef, type World } from './world.js';
 
 /** What the scenario is built from. */
@@ -49,6 +51,25 @@ export interface ScenarioOptions {
   readonly ioctlCpu?: number;
   /** The physical CPU KVM_RUN runs the vCPU on (default: CPU 1 when `on` is given, else 0). */
   readonly runCpu?: number;
+  /**
+   * Host perf events opened on the run CPU before KVM_RUN, as `perf stat -a -e cycles,instructions`
+   * would (no exclusions, so they may count the guest): the first CPU_CYCLES, the others
+   * INST_RETIRED. With them the report says what the guest's events count, under every
+   * permitted behaviour (`guestCount`).
+   */
+  readonly hostEvents?: number;
+}
+
+/** The guest's events whose counting the scenario evaluates (`guestCount`). */
+export const GUEST_COUNT_EVENTS = { [PMU_EVENT_INST_RETIRED]: 1000, [PERFCTR_CPU_CYCLES]: 1000 } as const;
+
+/** What the guest's events count on the hardware, under every permitted behaviour. */
+export interface GuestCountReport {
+  /** The events and where the guest causes them. */
+  readonly what: string;
+  readonly groups: readonly GuestCountGroup[];
+  /** The counter each host event sits on (-1: none), in perf_event_open() order. */
+  readonly hostCounters: readonly { readonly event: number; readonly idx: number }[];
 }
 
 /** One ioctl of the scenario and what it returned. */
@@ -89,6 +110,8 @@ export interface ScenarioReport {
   readonly kvmPmcrN?: number;
   readonly nrPmuCounters: number;
   readonly guestReads: readonly GuestRead[];
+  /** Present when the guest ran and host events were asked for. */
+  readonly guestCount?: GuestCountReport;
   readonly problems: readonly string[];
 }
 
@@ -146,6 +169,12 @@ export function kvmPartitionScenario(o: ScenarioOptions): ScenarioReport {
     attr({ attr: 'INIT' }, 'PMU_V3_INIT');
   }
   const nrPmuCounters = getVm(w, ref.vm).nrPmuCounters;
+  for (let i = 0; i < (o.hostEvents ?? 0); i++) {
+    const event = i === 0 ? PERFCTR_CPU_CYCLES : PMU_EVENT_INST_RETIRED;
+    const e = perfEventOpen(w, target, event);
+    record(`perf_event_open(0x${event.toString(16)}) on CPU ${target}`, e);
+  }
+  if ((o.hostEvents ?? 0) > 0) w = armv8pmuStart(w, target).world;
   const run = kvmRun(w, ref, { cpu: target, unsupportedCheckFirst: o.unsupportedCheckFirst === true });
   record(`KVM_RUN on CPU ${target}`, run);
   const base = { world: w, vcpu: ref, ioctls, cpu: target, loadTrace: run.trace, nrPmuCounters };
@@ -209,6 +238,14 @@ export function kvmPartitionScenario(o: ScenarioOptions): ScenarioReport {
   }
   hostRangeProblems(w, ref, target, fieldGet(MDCR_EL2_HPMN, after.mdcrEl2), afterInputs, problems);
   problems.push(...w.log.filter((l) => l.startsWith('kernel fault')));
+  const guestCount: GuestCountReport | undefined =
+    (o.hostEvents ?? 0) > 0
+      ? {
+          what: 'the guest retires 1000 instructions (INST_RETIRED) in 1000 cycles (CPU_CYCLES) at EL1',
+          groups: guestCountOutcomes(w, ref, GUEST_COUNT_EVENTS, 1),
+          hostCounters: w.host.perfEvents.map((e) => ({ event: e.event, idx: e.idx })),
+        }
+      : undefined;
   const trappedAfter = trappedRegisters(after.mdcrEl2, after.fgt, {
     hasFgt: features.has('FEAT_FGT'),
     hasFgt2: features.has('FEAT_FGT2'),
@@ -223,6 +260,7 @@ export function kvmPartitionScenario(o: ScenarioOptions): ScenarioReport {
     trappedAfter,
     kvmPmcrN: kvmVcpuPmcrN(w, ref, target),
     guestReads,
+    ...(guestCount === undefined ? {} : { guestCount }),
     problems,
   };
 }

@@ -163,6 +163,7 @@ export function kvmPolicyInputs(world: World, ref: VcpuRef, cpu: number): Policy
     hasFgt: features.has('FEAT_FGT'),
     hasFgt2: features.has('FEAT_FGT2'),
     guestOwnsDebug: false,
+    guestHasPmu: vcpu.pmuV3,
   };
 }
 

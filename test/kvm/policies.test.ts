@@ -24,6 +24,7 @@ const BASE: PolicyInputs = {
   hasFgt: true,
   hasFgt2: false,
   guestOwnsDebug: false,
+  guestHasPmu: true,
 };
 
 /** A register value from field names: `NAME` sets a one-bit field, `NAME=v` a wider one. */
@@ -460,7 +461,7 @@ describe('Policy.evaluate(): architectural notes', () => {
 
 describe('lookupPolicy()', () => {
   test('finds every registered policy by name', () => {
-    assert.deepEqual(policyNames(), ['mainline', 'v5', 'review', 'v6', 'v7', 'v8']);
+    assert.deepEqual(policyNames(), ['mainline', 'v5', 'review', 'v6', 'v7', 'v8', 'pkvm']);
     for (const p of POLICIES) {
       assert.equal(lookupPolicy(p.name), p);
       assert.ok(p.summary.length > 0 && p.source.length > 0, p.name);
@@ -476,6 +477,6 @@ describe('lookupPolicy()', () => {
       },
     );
     assert.throws(() => lookupPolicy('mainlien'), /did you mean mainline\?/);
-    assert.throws(() => lookupPolicy('zzzzzzzzzzzz'), /policies: mainline, v5, review, v6, v7, v8/);
+    assert.throws(() => lookupPolicy('zzzzzzzzzzzz'), /policies: mainline, v5, review, v6, v7, v8, pkvm/);
   });
 });

@@ -39,6 +39,7 @@ const BASE: PolicyInputs = {
   hasFgt: true,
   hasFgt2: false,
   guestOwnsDebug: false,
+  guestHasPmu: true,
 };
 
 /** A register value from field names: `NAME` sets a one-bit field, `NAME=v` a wider one. */
