@@ -68,7 +68,13 @@ function reportText(r: ScenarioReport, cpuOf: (id: number) => CpuDef): string {
   for (const l of w.log) out.push(`  dmesg: ${l}`);
   out.push('', 'ioctls:');
   out.push(
-    table(r.ioctls.map((i) => [`  ${i.call}`, i.errno === undefined ? String(i.ret) : errnoText(i), i.why])),
+    table(
+      r.ioctls.map((i) => [
+        `  ${i.call}`,
+        i.status ?? (i.errno === undefined ? String(i.ret) : errnoText(i)),
+        i.why,
+      ]),
+    ),
   );
   if (r.loadTrace.length > 0)
     out.push('', `kvm_arch_vcpu_load on CPU ${r.cpu}:`, ...r.loadTrace.map((l) => `  ${l}`));

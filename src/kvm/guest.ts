@@ -365,7 +365,18 @@ export function guestCountOutcomes(
 ): readonly GuestCountGroup[] {
   const cpu = loadedCpu(world, ref);
   const entered = pmuSwitchNvhe(world, cpu, true, []);
-  const pe = asGuest(entered, getHostCpu(entered, cpu).pe);
+  return peCountOutcomes(asGuest(entered, getHostCpu(entered, cpu).pe), events, el);
+}
+
+/**
+ * What `events` at `el` would count on the PE `pe` (as it is: the caller sets up HCR_EL2 and
+ * MDCR_EL2), under every permitted CONSTRAINED UNPREDICTABLE behaviour, grouped by result.
+ */
+export function peCountOutcomes(
+  pe: PeState,
+  events: Readonly<Record<number, number | bigint>>,
+  el: 0 | 1 | 2,
+): readonly GuestCountGroup[] {
   const map = new Map(Object.entries(events).map(([k, v]) => [Number(k), BigInt(v)] as const));
   const r = stepOutcomes(pe, { kind: 'count', el, events: map }, {});
   return outcomeGroups(pe, r).map((g) => ({

@@ -15,6 +15,7 @@
 import { didYouMean, InputError } from '../arch/errors.js';
 import type { PmuVersion } from '../arch/features.js';
 import type { KernelTraits } from './kernel.js';
+import { RMM } from './monitors/rmm.js';
 import { MAINLINE } from './policies/mainline.js';
 import { PKVM } from './policies/pkvm.js';
 import { REVIEW } from './policies/review.js';
@@ -22,6 +23,7 @@ import { V5 } from './policies/v5.js';
 import { V6 } from './policies/v6.js';
 import { V7 } from './policies/v7.js';
 import { V8 } from './policies/v8.js';
+import type { ScenarioOptions, ScenarioReport } from './scenario.js';
 
 /** The values the kernel functions of a policy read. */
 export interface PolicyInputs {
@@ -135,10 +137,15 @@ export interface Policy {
    * lookupPolicy() finds them, `--policy all` runs the base policy only.
    */
   readonly variants?: readonly Policy[];
+  /**
+   * For a monitor that is not KVM (TF-RMM): the scenario `pmup kvm` runs instead of the KVM one,
+   * with the monitor's own calls and status codes.
+   */
+  readonly scenario?: (o: ScenarioOptions) => ScenarioReport;
 }
 
 /** Every policy, oldest design first. */
-export const POLICIES: readonly Policy[] = [MAINLINE, V5, REVIEW, V6, V7, V8, PKVM];
+export const POLICIES: readonly Policy[] = [MAINLINE, V5, REVIEW, V6, V7, V8, PKVM, RMM];
 
 /** The names of the policies, in registry order. */
 export function policyNames(): string[] {

@@ -77,6 +77,8 @@ export interface IoctlRecord {
   readonly call: string;
   readonly ret: number;
   readonly errno?: ErrnoName;
+  /** For a call that answers a status code rather than an errno (an RMI command): its name. */
+  readonly status?: string;
   readonly why: string;
 }
 
@@ -119,6 +121,8 @@ const PMCR_N = bits('PMCR_EL0', 'N');
 
 /** Runs the scenario. Throws only for model misuse; every kernel refusal is a recorded problem. */
 export function kvmPartitionScenario(o: ScenarioOptions): ScenarioReport {
+  // A monitor that is not KVM (TF-RMM) brings its own scenario.
+  if (o.policy.scenario !== undefined) return o.policy.scenario(o);
   const cpus = o.on === undefined ? [o.cpu] : [o.cpu, o.on];
   const target = o.runCpu ?? cpus.length - 1;
   let w = makeWorld(o.policy, { cpus, reservedHostCounters: o.reservedHostCounters });

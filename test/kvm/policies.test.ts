@@ -461,7 +461,7 @@ describe('Policy.evaluate(): architectural notes', () => {
 
 describe('lookupPolicy()', () => {
   test('finds every registered policy by name', () => {
-    assert.deepEqual(policyNames(), ['mainline', 'v5', 'review', 'v6', 'v7', 'v8', 'pkvm']);
+    assert.deepEqual(policyNames(), ['mainline', 'v5', 'review', 'v6', 'v7', 'v8', 'pkvm', 'rmm']);
     for (const p of POLICIES) {
       assert.equal(lookupPolicy(p.name), p);
       assert.ok(p.summary.length > 0 && p.source.length > 0, p.name);
@@ -477,6 +477,9 @@ describe('lookupPolicy()', () => {
       },
     );
     assert.throws(() => lookupPolicy('mainlien'), /did you mean mainline\?/);
-    assert.throws(() => lookupPolicy('zzzzzzzzzzzz'), /policies: mainline, v5, review, v6, v7, v8, pkvm/);
+    assert.throws(
+      () => lookupPolicy('zzzzzzzzzzzz'),
+      /policies: mainline, v5, review, v6, v7, v8, pkvm, rmm/,
+    );
   });
 });
