@@ -16,6 +16,7 @@ import { didYouMean, InputError } from '../arch/errors.js';
 import type { PmuVersion } from '../arch/features.js';
 import type { KernelTraits } from './kernel.js';
 import { RMM } from './monitors/rmm.js';
+import { FIXED_COUNTERS } from './policies/fixed_counters.js';
 import { MAINLINE } from './policies/mainline.js';
 import { PKVM } from './policies/pkvm.js';
 import { REVIEW } from './policies/review.js';
@@ -145,7 +146,7 @@ export interface Policy {
 }
 
 /** Every policy, oldest design first. */
-export const POLICIES: readonly Policy[] = [MAINLINE, V5, REVIEW, V6, V7, V8, PKVM, RMM];
+export const POLICIES: readonly Policy[] = [MAINLINE, V5, REVIEW, V6, V7, V8, PKVM, RMM, FIXED_COUNTERS];
 
 /** The names of the policies, in registry order. */
 export function policyNames(): string[] {

@@ -162,8 +162,13 @@ export function kvmPartitionScenario(o: ScenarioOptions): ScenarioReport {
     // Attribute 5 as the partitioned-PMU series defines it; what the kernel makes of it is its own
     // (kvmArmPmuV3SetAttr5()): under FIXED_COUNTERS_ONLY the same number means something else.
     const partition = () => {
-      if (w.policy.kernel.attr5 !== 'none')
-        attr({ attr: 'ENABLE_PARTITION', enable: true }, 'PMU_V3_ENABLE_PARTITION, true');
+      if (w.policy.kernel.attr5 === 'none') return;
+      const ok = attr({ attr: 'ENABLE_PARTITION', enable: true }, 'PMU_V3_ENABLE_PARTITION, true');
+      // The same number, another meaning: the VMM asked for a partitioned PMU.
+      if (ok && w.policy.kernel.attr5 === 'fixed-counters-only')
+        problems.push(
+          'KVM_SET_DEVICE_ATTR(PMU_V3_ENABLE_PARTITION, true): this kernel reads attribute 5 as FIXED_COUNTERS_ONLY (Odaki) and returns 0: the VM gets no event counters instead of a partition',
+        );
     };
     if (o.enablePartitionLast !== true) partition();
     const pmu = w.host.pmus[getHostCpu(w, 0).pmu]!;

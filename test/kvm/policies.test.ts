@@ -461,7 +461,17 @@ describe('Policy.evaluate(): architectural notes', () => {
 
 describe('lookupPolicy()', () => {
   test('finds every registered policy by name', () => {
-    assert.deepEqual(policyNames(), ['mainline', 'v5', 'review', 'v6', 'v7', 'v8', 'pkvm', 'rmm']);
+    assert.deepEqual(policyNames(), [
+      'mainline',
+      'v5',
+      'review',
+      'v6',
+      'v7',
+      'v8',
+      'pkvm',
+      'rmm',
+      'fixed-counters',
+    ]);
     for (const p of POLICIES) {
       assert.equal(lookupPolicy(p.name), p);
       assert.ok(p.summary.length > 0 && p.source.length > 0, p.name);
@@ -479,7 +489,7 @@ describe('lookupPolicy()', () => {
     assert.throws(() => lookupPolicy('mainlien'), /did you mean mainline\?/);
     assert.throws(
       () => lookupPolicy('zzzzzzzzzzzz'),
-      /policies: mainline, v5, review, v6, v7, v8, pkvm, rmm/,
+      /policies: mainline, v5, review, v6, v7, v8, pkvm, rmm, fixed-counters/,
     );
   });
 });
