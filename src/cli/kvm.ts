@@ -12,6 +12,7 @@ import { expectPositionals, parseCommandArgs } from './command.js';
 import { decodedJson, decodedText } from './decode.js';
 import { hex, table } from './format.js';
 import type { CommandResult } from './io.js';
+import { kvmCompare } from './kvm_compare.js';
 import { guestCountJson, guestCountText } from './kvm_count.js';
 import { SCENARIO_OPTIONS_HELP, scenarioCpuOptions } from './kvm_options.js';
 
@@ -207,7 +208,9 @@ reports, the PMU registers that trap, and every problem: ioctls the kernel refus
 MDCR_EL2.HPMN on that CPU, a guest PMCR_EL0.N other than the one KVM promised, host-owned counters
 in the guest's range, kernel faults.
 
-POLICY is one of ${policyNames().join(', ')} (default v5). CPU is a catalogue name (pmup cpus) or
+POLICY is one of ${policyNames().join(', ')} (default v5; pmup policies lists them with
+their variants), or all: one comparison table of every policy (src/cli/kvm_compare.ts). CPU is a
+catalogue name (pmup cpus) or
 inline JSON such as '{"pmuVer":"PMUv3p5","n":6,"features":["FEAT_FGT","FEAT_VHE"]}'.
 --unsupported-check-first sets the unsupported-CPU flag before MDCR_EL2 is computed (the reviewer's
 proposal) instead of at the end of kvm_arch_vcpu_load() as mainline does.
@@ -237,7 +240,8 @@ Examples:
     });
     expectPositionals('kvm', positionals, 0);
     if (values.cpu === undefined) throw new InputError('kvm: --cpu is required (see pmup cpus)');
-    const policy = lookupPolicy(values.policy ?? 'v5');
+    const all = values.policy === 'all';
+    const policy = lookupPolicy(all ? 'v5' : (values.policy ?? 'v5'));
     const cpu = parseCpu(values.cpu);
     const on = values.on === undefined ? undefined : parseCpu(values.on);
     const reserved =
@@ -254,15 +258,16 @@ Examples:
       values.nr === undefined
         ? undefined
         : intOption(values.nr, '--nr', 0, 31, 'PMCR_EL0.N has 5 bits, counters 0..30');
-    const report = kvmPartitionScenario({
-      policy,
+    const options = {
       cpu,
       ...(on === undefined ? {} : { on }),
       reservedHostCounters: reserved,
       ...(nr === undefined ? {} : { nr }),
       unsupportedCheckFirst: values['unsupported-check-first'] === true,
       ...scenarioCpuOptions(values, on !== undefined),
-    });
+    };
+    if (all) return kvmCompare(options, values.json === true);
+    const report = kvmPartitionScenario({ policy, ...options });
     const cpuOf = (id: number) => report.world.host.cpus[id]!.pe.config.cpu;
     const text = values.json ? JSON.stringify(reportJson(report, cpuOf), null, 2) : reportText(report, cpuOf);
     return { stdout: `${text}\n`, status: report.problems.length === 0 ? 0 : 1 };

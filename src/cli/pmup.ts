@@ -19,6 +19,7 @@ import { table } from './format.js';
 import { insnCommand } from './insn.js';
 import type { CommandResult } from './io.js';
 import { kvmCommand } from './kvm.js';
+import { policiesCommand } from './policies.js';
 import { regsCommand } from './regs.js';
 
 /** Every subcommand, in the order of the help text. */
@@ -31,6 +32,7 @@ export const COMMANDS: readonly Command[] = [
   insnCommand,
   accessCommand,
   kvmCommand,
+  policiesCommand,
   batchCommand,
 ];
 

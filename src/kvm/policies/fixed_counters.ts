@@ -27,7 +27,7 @@ export const FIXED_COUNTERS: Policy = {
   summary:
     "mainline with FIXED_COUNTERS_ONLY (Odaki v11) as attribute 5: no event counters, nr_pmu_counters 0, every PMU's CPUs supported",
   source:
-    '[PATCH v5] arch/arm64/kvm/pmu-emul.c kvm_arm_pmu_v3_set_pmu_fixed_counters_only(), kvm_arm_pmu_get_max_counters() (Message-ID 20260411-hybrid-v5-0-b043b4d9f49e@rsg.ci.i.u-tokyo.ac.jp), v8 changelog (20260706); MDCR_EL2 as mainline',
+    '[PATCH v5] arch/arm64/kvm/pmu-emul.c kvm_arm_pmu_v3_set_pmu_fixed_counters_only(), kvm_arm_pmu_get_max_counters() (Message-ID 20260411-hybrid-v5-0-b043b4d9f49e@rsg.ci.i.u-tokyo.ac.jp), v8 cover letter changelog (2026-07-06); MDCR_EL2 as mainline',
   date: '2026-09-20',
   kernel: { ...MAINLINE_KERNEL, attr5: 'fixed-counters-only' },
   evaluate: MAINLINE.evaluate,
