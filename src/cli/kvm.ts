@@ -13,7 +13,7 @@ import { decodedJson, decodedText } from './decode.js';
 import { hex, table } from './format.js';
 import type { CommandResult } from './io.js';
 import { kvmCompare } from './kvm_compare.js';
-import { guestCountJson, guestCountText } from './kvm_count.js';
+import { guestCountJson, guestCountText, guestWriteText } from './kvm_count.js';
 import { SCENARIO_OPTIONS_HELP, scenarioCpuOptions } from './kvm_options.js';
 
 /** An integer option in `min..max`, or InputError naming the option and the range. */
@@ -116,7 +116,7 @@ function reportText(r: ScenarioReport, cpuOf: (id: number) => CpuDef): string {
       );
     }
   }
-  out.push(...guestCountText(r.guestCount));
+  out.push(...guestWriteText(r.guestWrite), ...guestCountText(r.guestCount));
   out.push(
     '',
     r.problems.length === 0 ? 'problems found: none' : 'problems found (exit status 1):',
@@ -182,6 +182,10 @@ function reportJson(r: ScenarioReport, cpuOf: (id: number) => CpuDef): object {
     trapped: r.atLoad?.trapped ?? [],
     trappedAfter: r.trappedAfter,
     guestCount: guestCountJson(r.guestCount),
+    guestWrite:
+      r.guestWrite === undefined
+        ? null
+        : { when: r.guestWrite.when, by: r.guestWrite.by, ...outcomeJson(r.guestWrite.outcome) },
     problems: r.problems,
   };
 }
@@ -236,6 +240,7 @@ Examples:
       'ioctl-cpu': { type: 'string' },
       'run-cpu': { type: 'string' },
       'host-events': { type: 'string' },
+      'guest-writes-pmcr': { type: 'string' },
       json: { type: 'boolean' },
     });
     expectPositionals('kvm', positionals, 0);

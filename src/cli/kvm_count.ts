@@ -8,7 +8,7 @@
  */
 
 import type { Choices } from '../arch/unpredictable.js';
-import type { GuestCountReport } from '../kvm/scenario.js';
+import type { GuestCountReport, GuestRead } from '../kvm/scenario.js';
 
 /** The behaviours of one group, by case: `RES_HPMN: hpmn-1, hpmn-2`; `every behaviour` when none arose. */
 export function behavioursText(list: readonly Choices[]): string {
@@ -44,11 +44,25 @@ function countedText(g: GuestCountReport, group: GuestCountReport['groups'][numb
     .join(', ');
 }
 
+/** The guest's PMCR_EL0 write, when the scenario made one. */
+export function guestWriteText(w: GuestRead | undefined): string[] {
+  if (w === undefined) return [];
+  const how = w.outcome.kind === 'ok' ? 'ok' : w.outcome.kind;
+  return [
+    '',
+    `guest ${w.when} at EL1: ${how}, by ${w.by === 'kvm' ? 'KVM after a trap to EL2' : 'the hardware'}`,
+  ];
+}
+
 /** The report's lines, or none when the scenario opened no host event. */
 export function guestCountText(g: GuestCountReport | undefined): string[] {
   if (g === undefined) return [];
+  const placed = g.hostCounters
+    .map((h, i) => `${i} (0x${h.event.toString(16)}) ${h.idx < 0 ? 'on no counter' : `on counter ${h.idx}`}`)
+    .join(', ');
   const out = [
     '',
+    `host events now: ${placed}`,
     `what the guest's events count on the hardware (${g.what}), under every permitted behaviour:`,
   ];
   for (const group of g.groups) out.push(`  ${behavioursText(group.behaviours)}: ${countedText(g, group)}`);

@@ -14,7 +14,8 @@ instead of right after the IRQ. --ioctl-cpu C makes the VMM's vCPU ioctls on CPU
 --on; default 0): the per-CPU checks of the kernel see that CPU. --run-cpu C runs the vCPU on CPU C
 (default: the --on CPU, else 0). --host-events K opens K host perf events on that CPU before
 KVM_RUN (CPU_CYCLES, then INST_RETIRED; no exclusions) and shows what 1000 guest instructions and
-cycles at EL1 count on the hardware under every permitted CONSTRAINED UNPREDICTABLE behaviour.`;
+cycles at EL1 count on the hardware under every permitted CONSTRAINED UNPREDICTABLE behaviour.
+--guest-writes-pmcr V makes the guest write V to PMCR_EL0 at EL1 after its reads (0 clears E).`;
 
 function cpuIndex(text: string | undefined, name: string, two: boolean): number | undefined {
   if (text === undefined) return undefined;
@@ -33,15 +34,29 @@ export function scenarioCpuOptions(
     readonly 'ioctl-cpu'?: string | undefined;
     readonly 'run-cpu'?: string | undefined;
     readonly 'host-events'?: string | undefined;
+    readonly 'guest-writes-pmcr'?: string | undefined;
   },
   two: boolean,
-): { enablePartitionLast?: boolean; ioctlCpu?: number; runCpu?: number; hostEvents?: number } {
+): {
+  enablePartitionLast?: boolean;
+  ioctlCpu?: number;
+  runCpu?: number;
+  hostEvents?: number;
+  guestPmcrWrite?: bigint;
+} {
+  const pmcr = values['guest-writes-pmcr']?.trim();
+  if (pmcr !== undefined && !/^(0x[0-9a-f]+|\d+)$/i.test(pmcr))
+    throw new InputError(`kvm: --guest-writes-pmcr must be a number, got ${JSON.stringify(pmcr)}`);
+  const guestPmcrWrite = pmcr === undefined ? undefined : BigInt(pmcr);
+  if (guestPmcrWrite !== undefined && guestPmcrWrite >= 1n << 64n)
+    throw new InputError(`kvm: --guest-writes-pmcr must fit 64 bits, got ${pmcr}`);
   const ioctlCpu = cpuIndex(values['ioctl-cpu'], '--ioctl-cpu', two);
   const runCpu = cpuIndex(values['run-cpu'], '--run-cpu', two);
   const events = values['host-events'];
   if (events !== undefined && (!/^\d+$/.test(events.trim()) || Number(events) > 8))
     throw new InputError(`kvm: --host-events must be 0..8, got ${JSON.stringify(events)}`);
   return {
+    ...(guestPmcrWrite === undefined ? {} : { guestPmcrWrite }),
     ...(events === undefined ? {} : { hostEvents: Number(events) }),
     ...(values['enable-partition-last'] === true ? { enablePartitionLast: true } : {}),
     ...(ioctlCpu === undefined ? {} : { ioctlCpu }),

@@ -58,6 +58,11 @@ export interface ScenarioOptions {
    * permitted behaviour (`guestCount`).
    */
   readonly hostEvents?: number;
+  /**
+   * After its two reads the guest writes this value to PMCR_EL0 at EL1 (before `guestCount` is
+   * evaluated), e.g. 0 to clear PMCR_EL0.E.
+   */
+  readonly guestPmcrWrite?: bigint;
 }
 
 /** The guest's events whose counting the scenario evaluates (`guestCount`). */
@@ -114,6 +119,8 @@ export interface ScenarioReport {
   readonly guestReads: readonly GuestRead[];
   /** Present when the guest ran and host events were asked for. */
   readonly guestCount?: GuestCountReport;
+  /** The guest's PMCR_EL0 write (`guestPmcrWrite`), when it ran. */
+  readonly guestWrite?: GuestRead;
   readonly problems: readonly string[];
 }
 
@@ -238,6 +245,19 @@ export function kvmPartitionScenario(o: ScenarioOptions): ScenarioReport {
       problems.push(`guest ${when} of PMCR_EL0 sees N = ${n}, but nr_pmu_counters = ${nrPmuCounters}`);
     }
   }
+  let guestWrite: GuestRead | undefined;
+  if (o.guestPmcrWrite !== undefined) {
+    const a = guestAccess(w, ref, { el: 1, dir: 'write', reg: 'PMCR_EL0', value: o.guestPmcrWrite });
+    w = a.world;
+    guestWrite = {
+      when: `write of PMCR_EL0 = 0x${o.guestPmcrWrite.toString(16)}`,
+      outcome: a.outcome,
+      by: a.by,
+      why: a.why,
+    };
+    if (a.outcome.kind !== 'ok' && !(a.outcome.kind === 'undefined' && !withPmu))
+      problems.push(`guest ${guestWrite.when}: ${a.outcome.kind} (${a.why})`);
+  }
   const after = getVcpu(w, ref);
   const afterInputs = kvmPolicyInputs(w, ref, target);
   const afterResult = w.policy.evaluate(afterInputs);
@@ -270,6 +290,7 @@ export function kvmPartitionScenario(o: ScenarioOptions): ScenarioReport {
     kvmPmcrN: kvmVcpuPmcrN(w, ref, target),
     guestReads,
     ...(guestCount === undefined ? {} : { guestCount }),
+    ...(guestWrite === undefined ? {} : { guestWrite }),
     problems,
   };
 }
