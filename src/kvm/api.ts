@@ -554,8 +554,9 @@ export function kvmSetOneRegPmcr(world: World, ref: VcpuRef, value: bigint): Ioc
   let limit: number;
   let limitName: string;
   if (family === 'v5') {
-    limit = kvmPolicyResult(world, ref, cpu).hpmn;
-    limitName = world.policy.name === 'review' ? 'kvm_mdcr_hpmn()' : 'kvm_pmu_hpmn()';
+    const r = kvmPolicyResult(world, ref, cpu);
+    limit = r.hpmn;
+    limitName = r.hpmnFunction;
   } else {
     limit = kvmArmPmuGetMaxCounters(world, vm, cpu);
     limitName = 'kvm_arm_pmu_get_max_counters()';

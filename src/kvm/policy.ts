@@ -117,6 +117,8 @@ export interface PolicyResult {
   readonly trapped: readonly string[];
   /** Architectural problems of the configuration, one line each, citing the Arm ARM. */
   readonly notes: readonly string[];
+  /** The kernel function whose value `hpmn` is (`kvm_pmu_hpmn()`), for messages. */
+  readonly hpmnFunction: string;
 }
 
 /** One KVM policy. */

@@ -46,6 +46,7 @@ export function completeResult(inputs: PolicyInputs, core: PolicyCore, ctx: Core
     ...core.fgt,
     trapped: trappedRegisters(core.mdcrEl2, core.fgt, features),
     notes: architecturalNotes(inputs, core, ctx, guestPmuTraps(core.mdcrEl2, core.fgt, features)),
+    hpmnFunction: ctx.hpmnFunction,
   };
 }
 
