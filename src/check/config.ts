@@ -157,7 +157,8 @@ export interface SpaceFilter {
 /** Every configuration of space `name` that passes `filter`, in order. */
 export function* configurations(name: string, filter: SpaceFilter = {}): Generator<Configuration> {
   const space = lookupSpace(name);
-  const all = [...POLICIES, ...(filter.extraPolicies ?? [])];
+  // A monitor with its own scenario (TF-RMM) is not driven through the KVM VM API: not explored yet.
+  const all = [...POLICIES.filter((p) => p.scenario === undefined), ...(filter.extraPolicies ?? [])];
   const wanted = filter.policies ?? [];
   const policies = wanted.length === 0 ? all : all.filter((p) => wanted.includes(p.name));
   for (const host of space.hosts()) {

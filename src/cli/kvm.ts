@@ -13,6 +13,9 @@ import { expectPositionals, parseCommandArgs } from './command.js';
 import { decodedJson, decodedText } from './decode.js';
 import { hex, table } from './format.js';
 import type { CommandResult } from './io.js';
+import { kvmCompare } from './kvm_compare.js';
+import { guestCountJson, guestCountText, guestWriteText } from './kvm_count.js';
+import { SCENARIO_OPTIONS_HELP, scenarioCpuOptions } from './kvm_options.js';
 
 /**
  * A count option in `min..max` (decimal; a negative count only as -N in decimal, for
@@ -70,7 +73,13 @@ function reportText(r: ScenarioReport, cpuOf: (id: number) => CpuDef): string {
   for (const l of w.log) out.push(`  dmesg: ${l}`);
   out.push('', 'ioctls:');
   out.push(
-    table(r.ioctls.map((i) => [`  ${i.call}`, i.errno === undefined ? String(i.ret) : errnoText(i), i.why])),
+    table(
+      r.ioctls.map((i) => [
+        `  ${i.call}`,
+        i.status ?? (i.errno === undefined ? String(i.ret) : errnoText(i)),
+        i.why,
+      ]),
+    ),
   );
   if (r.loadTrace.length > 0)
     out.push('', `kvm_arch_vcpu_load on CPU ${r.cpu}:`, ...r.loadTrace.map((l) => `  ${l}`));
@@ -111,6 +120,7 @@ function reportText(r: ScenarioReport, cpuOf: (id: number) => CpuDef): string {
       );
     }
   }
+  out.push(...guestWriteText(r.guestWrite), ...guestCountText(r.guestCount));
   out.push(
     '',
     r.problems.length === 0 ? 'problems found: none' : 'problems found (exit status 1):',
@@ -177,6 +187,11 @@ function reportJson(r: ScenarioReport, cpuOf: (id: number) => CpuDef): object {
     })),
     trapped: r.atLoad?.trapped ?? [],
     trappedAfter: r.trappedAfter,
+    guestCount: guestCountJson(r.guestCount),
+    guestWrite:
+      r.guestWrite === undefined
+        ? null
+        : { when: r.guestWrite.when, by: r.guestWrite.by, ...outcomeJson(r.guestWrite.outcome) },
     problems: r.problems,
     notes: r.notes,
   };
@@ -207,10 +222,13 @@ exit status: MDCR_EL2 trap bits KVM sets that are RES0 on the CPU (TTRF without 
 without FEAT_SPE). With --json, "problems" and "notes" are lists of {"code", "message"}; the codes
 are stable (hpmn-reserved, fgt-res0-set, ioctl-refused, mdcr-el2-res0-bit-set, ...).
 
-POLICY is one of ${policyNames().join(', ')} (default v5), in any case. CPU is a catalogue name
-(pmup cpus) or inline JSON such as '{"pmuVer":"PMUv3p5","n":6,"features":["FEAT_FGT","FEAT_VHE"]}'.
+POLICY is one of ${policyNames().join(', ')} (default v5; pmup policies lists them with
+their variants), in any case, or all: one comparison table of every policy (src/cli/kvm_compare.ts).
+CPU is a catalogue name (pmup cpus) or inline JSON such as
+'{"pmuVer":"PMUv3p5","n":6,"features":["FEAT_FGT","FEAT_VHE"]}'.
 --unsupported-check-first sets the unsupported-CPU flag before MDCR_EL2 is computed (the reviewer's
 proposal) instead of at the end of kvm_arch_vcpu_load() as mainline does.
+${SCENARIO_OPTIONS_HELP}
 
 Exit status: 0 no problem, 1 a problem found, 2 bad input.
 
@@ -228,11 +246,17 @@ Examples:
       'reserved-host': { type: 'string' },
       nr: { type: 'string' },
       'unsupported-check-first': { type: 'boolean' },
+      'enable-partition-last': { type: 'boolean' },
+      'ioctl-cpu': { type: 'string' },
+      'run-cpu': { type: 'string' },
+      'host-events': { type: 'string' },
+      'guest-writes-pmcr': { type: 'string' },
       json: { type: 'boolean' },
     });
     expectPositionals('kvm', positionals, 0);
     if (values.cpu === undefined) throw new InputError('kvm: --cpu is required (see pmup cpus)');
-    const policy = lookupPolicy(values.policy ?? 'v5');
+    const all = values.policy === 'all';
+    const policy = lookupPolicy(all ? 'v5' : (values.policy ?? 'v5'));
     const cpu = parseCpu(values.cpu);
     const on = values.on === undefined ? undefined : parseCpu(values.on);
     const reserved =
@@ -249,14 +273,16 @@ Examples:
       values.nr === undefined
         ? undefined
         : intOption(values.nr, '--nr', 0, 31, 'PMCR_EL0.N has 5 bits, counters 0..30');
-    const report = kvmPartitionScenario({
-      policy,
+    const options = {
       cpu,
       ...(on === undefined ? {} : { on }),
       reservedHostCounters: reserved,
       ...(nr === undefined ? {} : { nr }),
       unsupportedCheckFirst: values['unsupported-check-first'] === true,
-    });
+      ...scenarioCpuOptions(values, on !== undefined),
+    };
+    if (all) return kvmCompare(options, values.json === true);
+    const report = kvmPartitionScenario({ policy, ...options });
     const cpuOf = (id: number) => report.world.host.cpus[id]!.pe.config.cpu;
     const text = values.json ? JSON.stringify(reportJson(report, cpuOf), null, 2) : reportText(report, cpuOf);
     return { stdout: `${text}\n`, status: report.problems.length === 0 ? 0 : 1 };

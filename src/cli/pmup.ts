@@ -22,6 +22,7 @@ import { table } from './format.js';
 import { insnCommand } from './insn.js';
 import type { CommandResult } from './io.js';
 import { kvmCommand } from './kvm.js';
+import { policiesCommand } from './policies.js';
 import { regsCommand } from './regs.js';
 import { replayCommand } from './replay.js';
 
@@ -38,6 +39,7 @@ export const COMMANDS: readonly Command[] = [
   checkCommand,
   diffCommand,
   replayCommand,
+  policiesCommand,
   batchCommand,
 ];
 

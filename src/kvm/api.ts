@@ -16,6 +16,7 @@ import { cpuFeatures } from '../arch/cpus.js';
 import { InputError } from '../arch/errors.js';
 import { bits, get } from '../arch/pmu/state.js';
 import { ERRNO, fail, type IoctlResult, succeed } from './errno.js';
+import type { Attr5Meaning } from './kernel.js';
 import { kvmArchVcpuLoad, kvmArchVcpuPut, type LoadOptions, type Step } from './lifecycle.js';
 import {
   ARMV8_PMU_PMCR_LC,
@@ -53,7 +54,10 @@ export const KVM_ARM_VCPU_PMU_V3_ATTR = {
   FILTER: 2,
   SET_PMU: 3,
   SET_NR_COUNTERS: 4,
+  /** The partitioned-PMU series (v6 16/19, v7 17/20, v8 18/21). */
   ENABLE_PARTITION: 5,
+  /** Akihiko Odaki's series (v5 of 2026-04-11 .. v11 of 2026-09-20): the same number. */
+  FIXED_COUNTERS_ONLY: 5,
 } as const;
 
 /** An attribute name of KVM_ARM_VCPU_PMU_V3_CTRL. */
@@ -76,7 +80,14 @@ export type PmuAttr =
     }
   | { readonly attr: 'SET_PMU'; readonly pmuId: number }
   | { readonly attr: 'SET_NR_COUNTERS'; readonly n: number }
-  | { readonly attr: 'ENABLE_PARTITION'; readonly enable: boolean }
+  | {
+      readonly attr: 'ENABLE_PARTITION';
+      readonly enable: boolean;
+      /** The payload address cannot be read (copy_from_user() / get_user() fails). */
+      readonly fault?: boolean;
+    }
+  /** No payload: a VMM leaves kvm_device_attr.addr unused (0). */
+  | { readonly attr: 'FIXED_COUNTERS_ONLY' }
   /** An attribute number with no meaning in this group. */
   | { readonly attr: number };
 
@@ -191,6 +202,90 @@ function filterNrEvents(world: World): number {
   return Number(kvmPmuEventMask(limited)) + 1;
 }
 
+/** The attribute-5 meanings as `pmup kvm` names them, with their source. */
+export const ATTR5_MEANINGS = {
+  none: 'no attribute 5 (-ENXIO)',
+  'enable-partition': 'ENABLE_PARTITION (bool payload; v6 16/19, v7 17/20)',
+  'enable-partition-v8':
+    'ENABLE_PARTITION (u32 payload, -EBUSY after the first run, clamps nr_pmu_counters; v8 18/21)',
+  'fixed-counters-only': 'FIXED_COUNTERS_ONLY (no payload; Akihiko Odaki, v5 2026-04-11 .. v11 2026-09-20)',
+} as const satisfies Record<Attr5Meaning, string>;
+
+/**
+ * Attribute 5 of KVM_ARM_VCPU_PMU_V3_CTRL, after the generic pre-checks, as this kernel reads it
+ * (`kernel.attr5`); undefined when it has none. The VMM names what it means to send: ENABLE_PARTITION
+ * with a readable payload, or FIXED_COUNTERS_ONLY with none (addr left 0, so a get_user() of it
+ * faults). The two series both use number 5.
+ *
+ * - `enable-partition` (v6 16/19, v7 17/20): the payload is copied (-EFAULT);
+ *   !has_kvm_pmu_partition_support() → -EPERM; else KVM_ARCH_FLAG_PARTITION_PMU_ENABLED set or
+ *   cleared.
+ * - `enable-partition-v8` (v8 18/21): get_user() of a u32 (-EFAULT); -EPERM as above;
+ *   kvm_vm_has_ran_once() → -EBUSY; kvm_pmu_partition_enable(kvm, val); when enabling, an
+ *   nr_pmu_counters above kvm_arm_pmu_get_max_counters() is set to it (kvm_arm_set_nr_counters()),
+ *   silently: the call returns 0.
+ * - `fixed-counters-only` (Odaki v5 kvm_arm_pmu_v3_set_pmu_fixed_counters_only(), with v8's
+ *   exclusions): the VM has run, or has an event filter, or userspace chose a PMU with SET_PMU →
+ *   -EBUSY (the last two errnos assumed); else the flag, nr_pmu_counters := 0 and supported_cpus :=
+ *   the union of every PMU's CPUs. The payload is not read.
+ *
+ * @see arch/arm64/kvm/pmu.c kvm_arm_pmu_v3_set_attr() (v8 18/21; v6 16/19); arch/arm64/kvm/pmu-emul.c
+ * kvm_arm_pmu_v3_set_pmu_fixed_counters_only() (Odaki v5)
+ */
+function kvmArmPmuV3SetAttr5(
+  world: World,
+  ref: VcpuRef,
+  a: Extract<PmuAttr, { readonly attr: 'ENABLE_PARTITION' | 'FIXED_COUNTERS_ONLY' }>,
+  cpu: number,
+): IoctlResult<World> | undefined {
+  const meaning = world.policy.kernel.attr5;
+  const vm = getVm(world, ref.vm);
+  const readable = a.attr === 'ENABLE_PARTITION' && a.fault !== true;
+  const enable = a.attr === 'ENABLE_PARTITION' && a.enable;
+  const sentAs =
+    a.attr === 'ENABLE_PARTITION' ? `ENABLE_PARTITION(${enable})` : 'FIXED_COUNTERS_ONLY (no payload)';
+  const name = `PMU_V3 attribute 5 = ${ATTR5_MEANINGS[meaning].split(' (')[0]}`;
+  switch (meaning) {
+    case 'none':
+      return undefined;
+    case 'enable-partition':
+    case 'enable-partition-v8': {
+      if (!readable) return fail(world, 'EFAULT', `${name}: the payload of ${sentAs} cannot be read`);
+      if (!kvmPmuPartitionReady(world)) return fail(world, 'EPERM', `${name}: partitioning is not supported`);
+      if (meaning === 'enable-partition-v8' && vm.hasRanOnce)
+        return fail(world, 'EBUSY', `${name}: the VM has run (kvm_vm_has_ran_once())`);
+      let w = updateVm(world, ref.vm, (v) => ({ ...v, partitionPmuEnabled: enable }));
+      let why = `${name}: ${enable}`;
+      if (meaning === 'enable-partition-v8' && enable) {
+        // v8 18/21: the maximum is evaluated with the flag already set, on this CPU.
+        const max = kvmArmPmuGetMaxCounters(w, getVm(w, ref.vm), cpu);
+        if (vm.nrPmuCounters > max) {
+          w = updateVm(w, ref.vm, (v) => ({ ...v, nrPmuCounters: max }));
+          why += `; nr_pmu_counters ${vm.nrPmuCounters} silently set to kvm_arm_pmu_get_max_counters() = ${max}`;
+        }
+      }
+      return succeed(w, why);
+    }
+    case 'fixed-counters-only': {
+      const ignored =
+        a.attr === 'ENABLE_PARTITION' ? ` (the VMM sent ${sentAs}; its payload is not read)` : '';
+      if (vm.hasRanOnce) return fail(world, 'EBUSY', `${name}: the VM has run${ignored}`);
+      if (vm.pmuFilter !== undefined && !vm.fixedCountersOnly)
+        return fail(world, 'EBUSY', `${name}: an event filter is set${ignored}`);
+      if (vm.explicitPmu)
+        return fail(world, 'EBUSY', `${name}: SET_PMU chose a PMU (assumed -EBUSY)${ignored}`);
+      const union = [...new Set(world.host.pmus.flatMap((p) => p.supportedCpus))].sort((x, y) => x - y);
+      const w = updateVm(world, ref.vm, (v) => ({
+        ...v,
+        fixedCountersOnly: true,
+        nrPmuCounters: 0,
+        supportedCpus: union,
+      }));
+      return succeed(w, `${name}: nr_pmu_counters = 0, supported_cpus = every PMU's CPUs${ignored}`);
+    }
+  }
+}
+
 /**
  * KVM_SET_DEVICE_ATTR, group KVM_ARM_VCPU_PMU_V3_CTRL, on physical CPU `cpu` (default: the vCPU's
  * last CPU, else 0). Pre-checks: no PMU_V3 feature → -ENODEV; vPMU already initialised → -EBUSY.
@@ -205,7 +300,7 @@ function filterNrEvents(world: World): number {
  *   differs → -EBUSY; else the PMU, nr_pmu_counters = max, supported_cpus = the PMU's CPUs. No such
  *   PMU → -ENXIO.
  * - SET_NR_COUNTERS (unsigned): no PMU → -EINVAL; n > kvm_arm_pmu_get_max_counters() → -EINVAL.
- * - ENABLE_PARTITION (v6, v7 only; elsewhere unknown): partitioning unsupported → -EPERM.
+ * - attribute 5 (ENABLE_PARTITION or FIXED_COUNTERS_ONLY, by the kernel): kvmArmPmuV3SetAttr5().
  *
  * @see arch/arm64/kvm/pmu-emul.c kvm_arm_pmu_v3_set_attr(), kvm_arm_pmu_v3_init(),
  * kvm_arm_pmu_v3_set_pmu(), kvm_arm_pmu_v3_set_nr_counters(); v6 16/19
@@ -262,6 +357,10 @@ export function kvmArmPmuV3SetAttr(world: World, ref: VcpuRef, a: PmuAttr, cpu?:
         );
       }
       if (vm.hasRanOnce) return fail(world, 'EBUSY', 'PMU_V3_FILTER: the VM has run');
+      // FIXED_COUNTERS_ONLY v8 (2026-07-06): FILTER and FIXED_COUNTERS_ONLY "are mutually exclusive"
+      // (changelog; the errno is not recorded, -EBUSY assumed as for the opposite order in v5).
+      if (vm.fixedCountersOnly)
+        return fail(world, 'EBUSY', 'PMU_V3_FILTER: the VM is FIXED_COUNTERS_ONLY (assumed -EBUSY)');
       const range = { base, nevents, action: a.action === KVM_PMU_EVENT_ALLOW ? 'allow' : 'deny' } as const;
       const filter = { nrEvents, ranges: [...(vm.pmuFilter?.ranges ?? []), range] };
       return succeed(
@@ -275,8 +374,16 @@ export function kvmArmPmuV3SetAttr(world: World, ref: VcpuRef, a: PmuAttr, cpu?:
       if (vm.hasRanOnce || (vm.pmuFilter !== undefined && vm.armPmu !== pmu)) {
         return fail(world, 'EBUSY', 'PMU_V3_SET_PMU: the VM has run, or a filter was set for another PMU');
       }
+      // FIXED_COUNTERS_ONLY v8: SET_PMU and FIXED_COUNTERS_ONLY "are mutually exclusive" (changelog;
+      // errno not recorded, -EBUSY assumed). In v5 SET_PMU cleared the flag instead.
+      if (vm.fixedCountersOnly)
+        return fail(world, 'EBUSY', 'PMU_V3_SET_PMU: the VM is FIXED_COUNTERS_ONLY (assumed -EBUSY)');
       let w = kvmArmSetPmu(world, ref.vm, pmu, onCpu);
-      w = updateVm(w, ref.vm, (v) => ({ ...v, supportedCpus: world.host.pmus[pmu]!.supportedCpus }));
+      w = updateVm(w, ref.vm, (v) => ({
+        ...v,
+        supportedCpus: world.host.pmus[pmu]!.supportedCpus,
+        explicitPmu: true,
+      }));
       return succeed(
         w,
         `PMU_V3_SET_PMU: ${world.host.pmus[pmu]!.name}, nr_pmu_counters = ${getVm(w, ref.vm).nrPmuCounters}`,
@@ -297,12 +404,11 @@ export function kvmArmPmuV3SetAttr(world: World, ref: VcpuRef, a: PmuAttr, cpu?:
         `PMU_V3_SET_NR_COUNTERS: ${n}`,
       );
     }
-    case 'ENABLE_PARTITION': {
-      if (kernelFamily(world) !== 'v6') break;
-      if (!kvmPmuPartitionReady(world))
-        return fail(world, 'EPERM', 'PMU_V3_ENABLE_PARTITION: partitioning is not supported');
-      const w = updateVm(world, ref.vm, (v) => ({ ...v, partitionPmuEnabled: a.enable }));
-      return succeed(w, `PMU_V3_ENABLE_PARTITION: ${a.enable}`);
+    case 'ENABLE_PARTITION':
+    case 'FIXED_COUNTERS_ONLY': {
+      const r = kvmArmPmuV3SetAttr5(world, ref, a, onCpu);
+      if (r !== undefined) return r;
+      break;
     }
   }
   return fail(world, 'ENXIO', `kvm_arm_pmu_v3_set_attr: unknown attribute ${String(a.attr)}`);
@@ -311,7 +417,8 @@ export function kvmArmPmuV3SetAttr(world: World, ref: VcpuRef, a: PmuAttr, cpu?:
 /** The attributes this kernel's has_attr lists. */
 function knownAttrs(world: World): readonly PmuAttrName[] {
   const base: PmuAttrName[] = ['IRQ', 'INIT', 'FILTER', 'SET_PMU', 'SET_NR_COUNTERS'];
-  return kernelFamily(world) === 'v6' ? [...base, 'ENABLE_PARTITION'] : base;
+  // Attribute 5 is listed whatever it means to this kernel (kvm_arm_pmu_v3_has_attr() tests the number).
+  return world.policy.kernel.attr5 === 'none' ? base : [...base, 'ENABLE_PARTITION', 'FIXED_COUNTERS_ONLY'];
 }
 
 /**
@@ -447,8 +554,9 @@ export function kvmSetOneRegPmcr(world: World, ref: VcpuRef, value: bigint): Ioc
   let limit: number;
   let limitName: string;
   if (family === 'v5') {
-    limit = kvmPolicyResult(world, ref, cpu).hpmn;
-    limitName = world.policy.name === 'review' ? 'kvm_mdcr_hpmn()' : 'kvm_pmu_hpmn()';
+    const r = kvmPolicyResult(world, ref, cpu);
+    limit = r.hpmn;
+    limitName = r.hpmnFunction;
   } else {
     limit = kvmArmPmuGetMaxCounters(world, vm, cpu);
     limitName = 'kvm_arm_pmu_get_max_counters()';

@@ -13,6 +13,7 @@ export const ERRNO = {
   ENXIO: 6,
   ENOEXEC: 8,
   EAGAIN: 11,
+  EFAULT: 14,
   EBUSY: 16,
   ENODEV: 19,
   EINVAL: 22,

@@ -27,8 +27,15 @@ import type { CpuDef } from '../arch/cpus.js';
 import type { PmuVersion } from '../arch/features.js';
 import { countEvents, pmuIrq } from '../arch/pmu/count.js';
 import { effectiveHPMN } from '../arch/pmu/ranges.js';
-import { bits, CYCLE_COUNTER_ID, makePeState, type PeState, withReg } from '../arch/pmu/state.js';
-import { type CompletedOutcome, type PeStep, stepOutcomes } from '../arch/step.js';
+import {
+  bits,
+  CYCLE_COUNTER_ID,
+  makePeState,
+  type PeState,
+  storedValue,
+  withReg,
+} from '../arch/pmu/state.js';
+import { type CompletedOutcome, outcomeGroups, type PeStep, stepOutcomes } from '../arch/step.js';
 import type { Choices, Unpredictable } from '../arch/unpredictable.js';
 import { GUEST_HCR_EL2_VHE } from './host.js';
 import { hwReadInto, hwWriteAll } from './hw.js';
@@ -331,4 +338,51 @@ export function guestRun(
   }
   w = kvmPmuUpdateState(w, ref, trace);
   return { world: logFaults(w, trace), trace };
+}
+
+/** One distinct result of guest events counted under the permitted behaviours. */
+export interface GuestCountGroup {
+  /** Each combination of CONSTRAINED UNPREDICTABLE behaviours giving it; `[{}]` when none arose. */
+  readonly behaviours: readonly Choices[];
+  /** Every counter that went up (PMEVCNTR<n>_EL0, PMCCNTR_EL0, PMICNTR_EL0) and by how much. */
+  readonly counted: readonly { readonly reg: string; readonly by: bigint }[];
+}
+
+/**
+ * What `events` (event number -> occurrences) caused by the guest on vCPU `ref` at `el` would
+ * count on the physical PE, under every behaviour the Arm ARM permits: the count step evaluated by
+ * stepOutcomes() on the PE as the guest runs on it (HCR_EL2 of a guest; without VHE, after
+ * __pmu_switch_to_guest()), grouped by result. The world is not changed: this answers "what can
+ * count", where guestRun() needs the behaviour chosen.
+ *
+ * @see src/arch/step.ts stepOutcomes(); Arm ARM J1.3 CountPMUEvents()
+ */
+export function guestCountOutcomes(
+  world: World,
+  ref: VcpuRef,
+  events: Readonly<Record<number, number | bigint>>,
+  el: 0 | 1 = 1,
+): readonly GuestCountGroup[] {
+  const cpu = loadedCpu(world, ref);
+  const entered = pmuSwitchNvhe(world, cpu, true, []);
+  return peCountOutcomes(asGuest(entered, getHostCpu(entered, cpu).pe), events, el);
+}
+
+/**
+ * What `events` at `el` would count on the PE `pe` (as it is: the caller sets up HCR_EL2 and
+ * MDCR_EL2), under every permitted CONSTRAINED UNPREDICTABLE behaviour, grouped by result.
+ */
+export function peCountOutcomes(
+  pe: PeState,
+  events: Readonly<Record<number, number | bigint>>,
+  el: 0 | 1 | 2,
+): readonly GuestCountGroup[] {
+  const map = new Map(Object.entries(events).map(([k, v]) => [Number(k), BigInt(v)] as const));
+  const r = stepOutcomes(pe, { kind: 'count', el, events: map }, {});
+  return outcomeGroups(pe, r).map((g) => ({
+    behaviours: g.behaviours,
+    counted: [...g.changes]
+      .filter(([name]) => /^PM(EV|C|I)CNTR/.test(name))
+      .map(([name, v]) => ({ reg: name, by: v - storedValue(pe, name) })),
+  }));
 }

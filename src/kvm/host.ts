@@ -27,6 +27,7 @@ import {
   makePeState,
   type PeState,
 } from '../arch/pmu/state.js';
+import type { KernelTraits } from './kernel.js';
 import type { VcpuRef } from './world.js';
 
 /** One PMU instance (`struct arm_pmu`), the parts the model reads. */
@@ -192,15 +193,6 @@ export function kvmPmuPartitionSupported(host: { readonly vhe: boolean }): boole
 }
 
 /**
- * Whether the kernel reserves the guest's counters only while a partitioned vCPU is loaded (v7:
- * "the host only loses access to the guest counters when a vCPU resides on the CPU"; v7 cover
- * letter, 13/20) rather than for good at boot (v5, v6).
- */
-export function hostReservationIsDynamic(policyName: string): boolean {
-  return policyName === 'v7';
-}
-
-/**
  * `armv8pmu_partition(pmu, host_counters)`: valid iff 0 <= host_counters <= PMCR_EL0.N
  * (armv8pmu_reservation_is_valid()), else -EINVAL and a logged error; then hpmn_max = N -
  * host_counters for this PMU and the global. v5/v6: cntr_mask keeps counters hpmn..N-1 only (the
@@ -272,7 +264,7 @@ export function armv8pmuProbePmu(
  * @throws InputError for no CPUs or a reserved_host_counters below -1.
  */
 export function bootHost(
-  policyName: string,
+  kernel: KernelTraits,
   options: {
     readonly cpus: readonly CpuDef[];
     readonly reservedHostCounters?: number;
@@ -284,15 +276,17 @@ export function bootHost(
   if (!Number.isInteger(reserved) || reserved < -1) {
     throw new InputError(`reserved_host_counters must be -1 or a count >= 0, got ${reserved}`);
   }
-  const vhe = (options.vhe ?? true) && options.cpus.every((c) => cpuFeatures(c).has('FEAT_VHE'));
-  const series = policyName !== 'mainline';
+  const vhe =
+    (options.vhe ?? true) && kernel.vhe && options.cpus.every((c) => cpuFeatures(c).has('FEAT_VHE'));
+  const series = kernel.family !== 'mainline';
   const log: string[] = [];
   if (!series && reserved >= 0) {
     log.push(
       `arm_pmuv3: unknown parameter 'reserved_host_counters' ignored (mainline has no PMU partitioning)`,
     );
   }
-  if ((options.vhe ?? true) && !vhe) log.push('kvm: not all CPUs implement FEAT_VHE; running nVHE');
+  if (!kernel.vhe) log.push('kvm: this kernel runs the host nVHE');
+  else if ((options.vhe ?? true) && !vhe) log.push('kvm: not all CPUs implement FEAT_VHE; running nVHE');
 
   const types: CpuDef[] = [];
   for (const c of options.cpus) if (!types.includes(c)) types.push(c);
@@ -312,7 +306,8 @@ export function bootHost(
     const probed = armv8pmuProbePmu(base, reserved, {
       series,
       vhe,
-      dynamic: hostReservationIsDynamic(policyName),
+      // v7 13/20, v8 14/21: the host gives up the guest's counters only while a vCPU is loaded.
+      dynamic: kernel.dynamicReservation,
     });
     log.push(...probed.log);
     if (probed.partitioned) global = probed.pmu.hpmnMax;

@@ -386,7 +386,9 @@ export function kvmPmuLoad(world: World, ref: VcpuRef, trace: string[]): World {
   const regs = getVcpu(world, ref).regs;
   const mask = vmGuestCounterMask(world, vm, cpu);
   // v7 13/20: the guest's counters leave the host's cntr_mask first.
-  const w = world.policy.name === 'v7' ? kvmPmuSetGuestCounters(world, cpu, vm.armPmu!, mask, trace) : world;
+  const w = world.policy.kernel.dynamicReservation
+    ? kvmPmuSetGuestCounters(world, cpu, vm.armPmu!, mask, trace)
+    : world;
   const writes: [string, bigint][] = [];
   for (let i = 0; i < pmu.hpmnMax; i++)
     writes.push([typerName(i), kvmPmuFilteredEvtyper(world, vm, i, regs.typer[i]!)]);
@@ -445,7 +447,7 @@ export function kvmPmuPut(world: World, ref: VcpuRef, trace: string[]): World {
   trace.push(`kvm_pmu_put: guest counters 0..${pmu.hpmnMax - 1}, the cycle counter and the controls saved`);
   trace.push(...faults);
   // v7 13/20: the guest's counters go back to the host.
-  return world.policy.name === 'v7' ? kvmPmuSetGuestCounters(w, cpu, vm.armPmu!, 0n, trace) : w;
+  return world.policy.kernel.dynamicReservation ? kvmPmuSetGuestCounters(w, cpu, vm.armPmu!, 0n, trace) : w;
 }
 
 /**

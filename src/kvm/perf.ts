@@ -217,7 +217,7 @@ export function hostUsedMask(world: World, cpu: number): bigint {
 function armv8pmuCanUsePmccntr(world: World, cpu: number, event: number): boolean {
   if (event !== PERFCTR_CPU_CYCLES) return false;
   const pmu = world.host.pmus[getHostCpu(world, cpu).pmu]!;
-  if (world.policy.name === 'v7') return ((pmu.cntrMask >> BigInt(CYCLE_COUNTER_ID)) & 1n) === 1n;
+  if (world.policy.kernel.dynamicReservation) return ((pmu.cntrMask >> BigInt(CYCLE_COUNTER_ID)) & 1n) === 1n;
   return !cpuPmuIsPartitioned(world, cpu) && ((pmu.cntrMask >> BigInt(CYCLE_COUNTER_ID)) & 1n) === 1n;
 }
 
@@ -226,7 +226,7 @@ function armv8pmuCanUsePmccntr(world: World, cpu: number, event: number): boolea
  * cycle counter when armv8pmu_can_use_pmccntr() and it is free; INST_RETIRED takes the instruction
  * counter when cntr_mask holds it and it is free ("Always prefer to place a instruction counter
  * into the instruction counter"); otherwise the lowest free general counter of cntr_mask
- * (armv8pmu_get_single_idx()). -1 for -EAGAIN.
+ * (armv8pmu_get_single_idx()), or the highest with v8 05/21. -1 for -EAGAIN.
  *
  * @see drivers/perf/arm_pmuv3.c armv8pmu_get_event_idx(), armv8pmu_get_single_idx()
  */
@@ -236,6 +236,12 @@ export function armv8pmuGetEventIdx(world: World, cpu: number, event: number, us
   if (armv8pmuCanUsePmccntr(world, cpu, event) && ((used >> BigInt(CYCLE_COUNTER_ID)) & 1n) === 0n)
     return CYCLE_COUNTER_ID;
   if (event === PMU_EVENT_INST_RETIRED && free(INSTRUCTION_COUNTER_ID)) return INSTRUCTION_COUNTER_ID;
+  // v8 05/21 "perf: arm_pmuv3: Allocate counter indices from high to low" (title only: the
+  // highest free counter is taken), so that host events keep clear of the guest's low counters.
+  if (world.policy.kernel.counterAllocation === 'highest') {
+    for (let i = 30; i >= 0; i--) if (free(i)) return i;
+    return -1;
+  }
   for (let i = 0; i <= 30; i++) if (free(i)) return i;
   return -1;
 }
@@ -433,7 +439,7 @@ export function armv8pmuHandleIrq(world: World, cpu: number, trace: string[]): W
   if (family !== 'mainline') pmovsr &= hwReadInto(pe, 'PMINTENSET_EL1', trace);
   const hostMask = kvmPmuHostCounterMask(cpuPmuPartition(world, cpu));
   const clear = family === 'v6' && cpuPmuIsPartitioned(world, cpu) ? pmovsr & hostMask : pmovsr;
-  const v7 = world.policy.name === 'v7';
+  const v7 = world.policy.kernel.dynamicReservation;
   pe = hwWriteAll(pe, [['PMOVSCLR_EL0', clear]], trace);
   trace.push(`armv8pmu_handle_irq: PMOVS ${hex(pmovsr)}, cleared ${hex(clear)}`);
   if (pmovsr === 0n) return withPe(world, cpu, pe);

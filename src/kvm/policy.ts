@@ -14,11 +14,17 @@
 
 import { didYouMean, InputError } from '../arch/errors.js';
 import type { PmuVersion } from '../arch/features.js';
+import type { KernelTraits } from './kernel.js';
+import { RMM } from './monitors/rmm.js';
+import { FIXED_COUNTERS } from './policies/fixed_counters.js';
 import { MAINLINE } from './policies/mainline.js';
+import { PKVM } from './policies/pkvm.js';
 import { REVIEW } from './policies/review.js';
 import { V5 } from './policies/v5.js';
 import { V6 } from './policies/v6.js';
 import { V7 } from './policies/v7.js';
+import { V8 } from './policies/v8.js';
+import type { ScenarioOptions, ScenarioReport } from './scenario.js';
 
 /** The values the kernel functions of a policy read. */
 export interface PolicyInputs {
@@ -60,6 +66,12 @@ export interface PolicyInputs {
    * kvm_arm_setup_mdcr_el2() leaves MDCR_EL2.TDA clear. Optional in a request; default false.
    */
   readonly guestOwnsDebug: boolean;
+  /**
+   * `kvm_vcpu_has_pmu(vcpu)`: the vCPU has the KVM_ARM_VCPU_PMU_V3 feature, so its ID_AA64DFR0_EL1
+   * shows a PMUVer (pKVM's pvm_init_traps_mdcr() tests `kvm_has_feat(kvm, ID_AA64DFR0_EL1, PMUVer,
+   * IMP)`). Optional in a request; default true.
+   */
+  readonly guestHasPmu: boolean;
 }
 
 /** The inputs a request may leave out, with their values when it does. */
@@ -67,6 +79,7 @@ export const INPUT_DEFAULTS = {
   hasFgt: true,
   hasFgt2: false,
   guestOwnsDebug: false,
+  guestHasPmu: true,
 } as const satisfies Partial<PolicyInputs>;
 
 /**
@@ -106,6 +119,8 @@ export interface PolicyResult {
   readonly findings: readonly Finding[];
   /** The findings' messages, in order. */
   readonly notes: readonly string[];
+  /** The kernel function whose value `hpmn` is (`kvm_pmu_hpmn()`), for messages. */
+  readonly hpmnFunction: string;
 }
 
 /** One finding: a stable code (`hpmn-reserved`) for scripts, and a line for people. */
@@ -116,18 +131,32 @@ export interface Finding {
 
 /** One KVM policy. */
 export interface Policy {
-  /** The name a request uses: `mainline`, `v5`, `review`, `v6`, `v7`. */
+  /** The name a request uses: `mainline`, `v5`, `review`, `v6`, `v7`, ... */
   readonly name: string;
   /** One line: what the policy is. */
   readonly summary: string;
   /** Where the modelled code lives: kernel files and functions, and the patch. */
   readonly source: string;
+  /** When the modelled code was posted or read (YYYY-MM-DD), as `pmup policies` lists it. */
+  readonly date: string;
+  /** The kernel the policy stands for, as the VM API, load/put and trap handling read it. */
+  readonly kernel: KernelTraits;
   /** Evaluates the policy's kernel functions on `inputs`. */
   evaluate(inputs: PolicyInputs): PolicyResult;
+  /**
+   * The same policy with an option switched on, each named `NAME:OPTION` (`pkvm:flush-hyp-vcpu`);
+   * lookupPolicy() finds them, `--policy all` runs the base policy only.
+   */
+  readonly variants?: readonly Policy[];
+  /**
+   * For a monitor that is not KVM (TF-RMM): the scenario `pmup kvm` runs instead of the KVM one,
+   * with the monitor's own calls and status codes.
+   */
+  readonly scenario?: (o: ScenarioOptions) => ScenarioReport;
 }
 
 /** Every policy, oldest design first. */
-export const POLICIES: readonly Policy[] = [MAINLINE, V5, REVIEW, V6, V7];
+export const POLICIES: readonly Policy[] = [MAINLINE, V5, REVIEW, V6, V7, V8, PKVM, RMM, FIXED_COUNTERS];
 
 /** The names of the policies, in registry order. */
 export function policyNames(): string[] {
@@ -137,7 +166,7 @@ export function policyNames(): string[] {
 /** The policy named `name`, ignoring case (`V5` is `v5`); throws InputError naming the closest policies. */
 export function lookupPolicy(name: string): Policy {
   const want = name.trim().toLowerCase();
-  const p = POLICIES.find((x) => x.name === want);
+  const p = POLICIES.flatMap((x) => [x, ...(x.variants ?? [])]).find((x) => x.name === want);
   if (p !== undefined) return p;
   const hint = didYouMean(name, policyNames());
   throw new InputError(

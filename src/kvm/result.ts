@@ -48,6 +48,7 @@ export function completeResult(inputs: PolicyInputs, core: PolicyCore, ctx: Core
     trapped: trappedRegisters(core.mdcrEl2, core.fgt, features),
     findings,
     notes: findings.map((f) => f.message),
+    hpmnFunction: ctx.hpmnFunction,
   };
 }
 

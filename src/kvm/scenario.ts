@@ -14,17 +14,19 @@
 import { lookupRegister } from '../arch/catalogue.js';
 import { type CpuDef, cpuFeatures } from '../arch/cpus.js';
 import { decodeValue } from '../arch/decode.js';
+import { PMU_EVENT_INST_RETIRED } from '../arch/pmu/events.js';
 import { bits, get } from '../arch/pmu/state.js';
 import type { FieldDef } from '../arch/registers/types.js';
 import { kvmArmPmuV3SetAttr, kvmArmVcpuInit, kvmRun, type PmuAttr, type RunExit } from './api.js';
 import { type ErrnoName, errnoText, type IoctlResult } from './errno.js';
-import { type GuestOutcome, guestAccess } from './guest.js';
+import { type GuestCountGroup, type GuestOutcome, guestAccess, guestCountOutcomes } from './guest.js';
+import { armv8pmuStart, perfEventOpen } from './perf.js';
 import type { Finding, Policy, PolicyInputs, PolicyResult } from './policy.js';
 import { hpmnReserved } from './result.js';
 import { fieldGet, MDCR_EL2_HPMN } from './sysreg.js';
 import { trappedRegisters } from './traps.js';
 import { KVM_CAP_ARM_PARTITION_PMU, kvmCreateVcpu, kvmCreateVm, kvmVmIoctlEnableCap } from './vm.js';
-import { cpuHostCounterMask, kvmPolicyInputs, kvmVcpuPmcrN } from './vpmu.js';
+import { cpuHostCounterMask, kvmPolicyInputs, kvmVcpuPmcrN, PERFCTR_CPU_CYCLES } from './vpmu.js';
 import { getHostCpu, getVcpu, getVm, kernelFamily, makeWorld, type VcpuRef, type World } from './world.js';
 
 /** What the scenario is built from. */
@@ -40,6 +42,42 @@ export interface ScenarioOptions {
   readonly nr?: number;
   /** Set ON_UNSUPPORTED_CPU before MDCR_EL2 is computed (the reviewer's proposal). */
   readonly unsupportedCheckFirst?: boolean;
+  /**
+   * Send attribute 5 (ENABLE_PARTITION) after SET_PMU and SET_NR_COUNTERS instead of right after
+   * the IRQ (the order of the v6..v8 selftests), which is where v8's silent clamp can act.
+   */
+  readonly enablePartitionLast?: boolean;
+  /**
+   * The physical CPU the VMM's thread makes the vCPU ioctls on (default 0). The per-CPU checks
+   * (pmu_is_partitioned() reads this CPU's nr_event_counters) see this CPU.
+   */
+  readonly ioctlCpu?: number;
+  /** The physical CPU KVM_RUN runs the vCPU on (default: CPU 1 when `on` is given, else 0). */
+  readonly runCpu?: number;
+  /**
+   * Host perf events opened on the run CPU before KVM_RUN, as `perf stat -a -e cycles,instructions`
+   * would (no exclusions, so they may count the guest): the first CPU_CYCLES, the others
+   * INST_RETIRED. With them the report says what the guest's events count, under every
+   * permitted behaviour (`guestCount`).
+   */
+  readonly hostEvents?: number;
+  /**
+   * After its two reads the guest writes this value to PMCR_EL0 at EL1 (before `guestCount` is
+   * evaluated), e.g. 0 to clear PMCR_EL0.E.
+   */
+  readonly guestPmcrWrite?: bigint;
+}
+
+/** The guest's events whose counting the scenario evaluates (`guestCount`). */
+export const GUEST_COUNT_EVENTS = { [PMU_EVENT_INST_RETIRED]: 1000, [PERFCTR_CPU_CYCLES]: 1000 } as const;
+
+/** What the guest's events count on the hardware, under every permitted behaviour. */
+export interface GuestCountReport {
+  /** The events and where the guest causes them. */
+  readonly what: string;
+  readonly groups: readonly GuestCountGroup[];
+  /** The counter each host event sits on (-1: none), in perf_event_open() order. */
+  readonly hostCounters: readonly { readonly event: number; readonly idx: number }[];
 }
 
 /** One ioctl of the scenario and what it returned. */
@@ -47,6 +85,8 @@ export interface IoctlRecord {
   readonly call: string;
   readonly ret: number;
   readonly errno?: ErrnoName;
+  /** For a call that answers a status code rather than an errno (an RMI command): its name. */
+  readonly status?: string;
   readonly why: string;
 }
 
@@ -80,6 +120,10 @@ export interface ScenarioReport {
   readonly kvmPmcrN?: number;
   readonly nrPmuCounters: number;
   readonly guestReads: readonly GuestRead[];
+  /** Present when the guest ran and host events were asked for. */
+  readonly guestCount?: GuestCountReport;
+  /** The guest's PMCR_EL0 write (`guestPmcrWrite`), when it ran. */
+  readonly guestWrite?: GuestRead;
   /** What is wrong: each one makes `pmup kvm` exit 1. */
   readonly problems: readonly Finding[];
   /** What is worth knowing but harmless (KVM setting trap bits that are RES0 on this CPU). */
@@ -127,16 +171,37 @@ export function kvmCreatePartitionedVm(o: ScenarioOptions): PartitionedVm {
   const vc = kvmCreateVcpu(w, vmr.vm);
   record('KVM_CREATE_VCPU', vc);
   const ref = vc.vcpu;
+  const ioctlCpu = o.ioctlCpu ?? 0;
+  getHostCpu(w, ioctlCpu);
   const attr = (a: PmuAttr, label: string) =>
-    record(`KVM_SET_DEVICE_ATTR(${label})`, kvmArmPmuV3SetAttr(w, ref, a, 0));
+    record(`KVM_SET_DEVICE_ATTR(${label})`, kvmArmPmuV3SetAttr(w, ref, a, ioctlCpu));
+  // A VMM gives the vCPU a PMU unless the kernel's scenario says otherwise (a pKVM protected VM).
+  const withPmu = w.policy.kernel.guestPmu;
   const setup =
-    record('KVM_ARM_VCPU_INIT(PMU_V3) on CPU 0', kvmArmVcpuInit(w, ref, { pmuV3: true, cpu: 0 })) &&
+    record(
+      `KVM_ARM_VCPU_INIT(${withPmu ? 'PMU_V3' : 'no PMU_V3'}) on CPU ${ioctlCpu}`,
+      kvmArmVcpuInit(w, ref, { pmuV3: withPmu, cpu: ioctlCpu }),
+    ) &&
+    withPmu &&
     attr({ attr: 'IRQ', irq: 23 }, 'PMU_V3_IRQ, 23');
   if (setup) {
-    if (family === 'v6') attr({ attr: 'ENABLE_PARTITION', enable: true }, 'PMU_V3_ENABLE_PARTITION, true');
+    // Attribute 5 as the partitioned-PMU series defines it; what the kernel makes of it is its own
+    // (kvmArmPmuV3SetAttr5()): under FIXED_COUNTERS_ONLY the same number means something else.
+    const partition = () => {
+      if (w.policy.kernel.attr5 === 'none') return;
+      const ok = attr({ attr: 'ENABLE_PARTITION', enable: true }, 'PMU_V3_ENABLE_PARTITION, true');
+      // The same number, another meaning: the VMM asked for a partitioned PMU.
+      if (ok && w.policy.kernel.attr5 === 'fixed-counters-only')
+        say(
+          'attr5-fixed-counters-only',
+          'KVM_SET_DEVICE_ATTR(PMU_V3_ENABLE_PARTITION, true): this kernel reads attribute 5 as FIXED_COUNTERS_ONLY (Odaki) and returns 0: the VM gets no event counters instead of a partition',
+        );
+    };
+    if (o.enablePartitionLast !== true) partition();
     const pmu = w.host.pmus[getHostCpu(w, 0).pmu]!;
     attr({ attr: 'SET_PMU', pmuId: pmu.type }, `PMU_V3_SET_PMU, ${pmu.type} = ${pmu.name}`);
     if (o.nr !== undefined) attr({ attr: 'SET_NR_COUNTERS', n: o.nr }, `PMU_V3_SET_NR_COUNTERS, ${o.nr}`);
+    if (o.enablePartitionLast === true) partition();
     attr({ attr: 'INIT' }, 'PMU_V3_INIT');
   }
   return { world: w, vcpu: ref, ioctls, problems };
@@ -144,7 +209,10 @@ export function kvmCreatePartitionedVm(o: ScenarioOptions): PartitionedVm {
 
 /** Runs the scenario. Throws only for model misuse; every kernel refusal is a recorded problem. */
 export function kvmPartitionScenario(o: ScenarioOptions): ScenarioReport {
-  const target = o.on === undefined ? 0 : 1;
+  // A monitor that is not KVM (TF-RMM) brings its own scenario.
+  if (o.policy.scenario !== undefined) return o.policy.scenario(o);
+  const target = o.runCpu ?? (o.on === undefined ? 0 : 1);
+  const withPmu = o.policy.kernel.guestPmu;
   const vm = kvmCreatePartitionedVm(o);
   let w = vm.world;
   const ref = vm.vcpu;
@@ -156,6 +224,12 @@ export function kvmPartitionScenario(o: ScenarioOptions): ScenarioReport {
     if (r.errno !== undefined) say('ioctl-refused', `${call}: ${errnoText(r)}: ${r.why}`);
     w = r.world;
   };
+  for (let i = 0; i < (o.hostEvents ?? 0); i++) {
+    const event = i === 0 ? PERFCTR_CPU_CYCLES : PMU_EVENT_INST_RETIRED;
+    const e = perfEventOpen(w, target, event);
+    record(`perf_event_open(0x${event.toString(16)}) on CPU ${target}`, e);
+  }
+  if ((o.hostEvents ?? 0) > 0) w = armv8pmuStart(w, target).world;
   const nrPmuCounters = getVm(w, ref.vm).nrPmuCounters;
   const run = kvmRun(w, ref, { cpu: target, unsupportedCheckFirst: o.unsupportedCheckFirst === true });
   record(`KVM_RUN on CPU ${target}`, run);
@@ -202,6 +276,8 @@ export function kvmPartitionScenario(o: ScenarioOptions): ScenarioReport {
         ? Number(get(a.outcome.value, PMCR_N))
         : undefined;
     guestReads.push({ when, outcome: a.outcome, by: a.by, ...(n === undefined ? {} : { n }), why: a.why });
+    // A vCPU without a PMU is meant to see the PMU registers UNDEFINED.
+    if (a.outcome.kind === 'undefined' && !withPmu) continue;
     if (a.outcome.kind !== 'ok')
       say('guest-read-failed', `guest ${when} of PMCR_EL0: ${a.outcome.kind} (${a.why})`);
     else if (n !== kvmPmcrN) {
@@ -216,6 +292,19 @@ export function kvmPartitionScenario(o: ScenarioOptions): ScenarioReport {
       );
     }
   }
+  let guestWrite: GuestRead | undefined;
+  if (o.guestPmcrWrite !== undefined) {
+    const a = guestAccess(w, ref, { el: 1, dir: 'write', reg: 'PMCR_EL0', value: o.guestPmcrWrite });
+    w = a.world;
+    guestWrite = {
+      when: `write of PMCR_EL0 = 0x${o.guestPmcrWrite.toString(16)}`,
+      outcome: a.outcome,
+      by: a.by,
+      why: a.why,
+    };
+    if (a.outcome.kind !== 'ok' && !(a.outcome.kind === 'undefined' && !withPmu))
+      say('guest-write-failed', `guest ${guestWrite.when}: ${a.outcome.kind} (${a.why})`);
+  }
   const after = getVcpu(w, ref);
   const afterInputs = kvmPolicyInputs(w, ref, target);
   const afterResult = w.policy.evaluate(afterInputs);
@@ -225,6 +314,14 @@ export function kvmPartitionScenario(o: ScenarioOptions): ScenarioReport {
   }
   hostRangeProblems(w, ref, target, fieldGet(MDCR_EL2_HPMN, after.mdcrEl2), afterInputs, problems);
   problems.push(...kernelFaults(w));
+  const guestCount: GuestCountReport | undefined =
+    (o.hostEvents ?? 0) > 0
+      ? {
+          what: 'the guest retires 1000 instructions (INST_RETIRED) in 1000 cycles (CPU_CYCLES) at EL1',
+          groups: guestCountOutcomes(w, ref, GUEST_COUNT_EVENTS, 1),
+          hostCounters: w.host.perfEvents.map((e) => ({ event: e.event, idx: e.idx })),
+        }
+      : undefined;
   const notes = mdcrEl2Findings(
     [mdcrEl2AtLoad, after.mdcrEl2],
     getHostCpu(w, target).pe.config.cpu,
@@ -244,6 +341,8 @@ export function kvmPartitionScenario(o: ScenarioOptions): ScenarioReport {
     trappedAfter,
     kvmPmcrN: kvmVcpuPmcrN(w, ref, target),
     guestReads,
+    ...(guestCount === undefined ? {} : { guestCount }),
+    ...(guestWrite === undefined ? {} : { guestWrite }),
     problems,
     notes,
   };

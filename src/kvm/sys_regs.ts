@@ -9,7 +9,9 @@
  *
  * The v6 fast path ("a simple accessor", in kvm_hyp_handle_sysreg_vhe()) is not recorded in
  * detail; for v6 and v7 the model sends every trapped access to the sys_regs.c emulation and then
- * calls kvm_pmu_set_physical_access() (an assumption).
+ * calls kvm_pmu_set_physical_access() (an assumption). v8 (09/21, 15/21) hands the PMU to the
+ * guest first and sends the accesses of the registers that live on the CPU to the hardware
+ * (kvmPmuRegDirect()); v8's fast path is not modelled.
  *
  * An access KVM completes answers `ok` (with the value read); one it refuses answers `undefined`
  * (kvm_inject_undefined()).
@@ -45,6 +47,7 @@ import {
   PERFCTR_CHAIN,
   PERFCTR_SW_INCR,
   pmuFilterAllows,
+  vmGuestCounterMask,
   vmHasPmuv3p5,
   vmPmuVer,
 } from './vpmu.js';
@@ -530,6 +533,174 @@ function accessPmuserenr(world: World, ref: VcpuRef, acc: TrappedAccess): Handle
   return done(world, 'access_pmuserenr: read', getVcpu(world, ref).regs.pmuserenr & ARMV8_PMU_USERENR_MASK);
 }
 
+// ---------------------------------------------------------------------------------------------
+// The v8 accessors (v8 09/21 pmu_reg_read() / pmu_reg_write(), 15/21)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * `kvm_pmu_direct_pmcr_write(vcpu, val)` (v8 09/21): P taken out and the rest written to the
+ * hardware PMCR_EL0 (at EL2, so E, C, LC, LP, ... reach it); with P, the event counters of
+ * kvm_pmu_implemented_counter_mask() (0..nr_pmu_counters-1; the hypervisor counters are
+ * excluded only for a nested guest's vEL1, not modelled) written 0 one by one.
+ *
+ * @see arch/arm64/kvm/pmu-direct.c kvm_pmu_direct_pmcr_write() (v8 09/21)
+ */
+function kvmPmuDirectPmcrWrite(world: World, ref: VcpuRef, value: bigint, trace: string[]): World {
+  const resetP = (value & ARMV8_PMU_PMCR_P) !== 0n;
+  const writes: [string, bigint][] = [['PMCR_EL0', value & ~ARMV8_PMU_PMCR_P]];
+  if (resetP) {
+    const mask = kvmPmuAccessibleCounterMask(world, ref, loadedCpu(world, ref)) & ~BIT_CYCLE;
+    for (let i = 0; i < CYCLE_COUNTER_ID; i++)
+      if (((mask >> BigInt(i)) & 1n) === 1n) writes.push([counterName(i), 0n]);
+  }
+  trace.push(`kvm_pmu_direct_pmcr_write: hardware PMCR_EL0 = 0x${(value & ~ARMV8_PMU_PMCR_P).toString(16)}`);
+  return hwWrites(world, ref, writes, trace);
+}
+
+/**
+ * `kvm_pmu_direct_pmcr_read(vcpu)` (v8 09/21): the hardware PMCR_EL0 (read at EL2, N the CPU's)
+ * with N replaced by nr_pmu_counters.
+ *
+ * @see arch/arm64/kvm/pmu-direct.c kvm_pmu_direct_pmcr_read() (v8 09/21)
+ */
+function kvmPmuDirectPmcrRead(world: World, ref: VcpuRef, trace: string[]): bigint {
+  return put(hwReadOf(world, ref, 'PMCR_EL0', trace), PMCR_N, BigInt(getVm(world, ref.vm).nrPmuCounters));
+}
+
+/**
+ * A trapped access of a vCPU that owns its partitioned PMU, as v8's sys_regs.c handlers reach the
+ * hardware through pmu_reg_read() / pmu_reg_write() (09/21): PMCR_EL0 (access_pmcr() keeps bits
+ * [7:0] of the guest's value over kvm_pmu_direct_pmcr_read(), adds LC without AArch32 EL0, and
+ * writes through kvm_pmu_direct_pmcr_write(); reads drop P and C), PMSELR_EL0, PMCCNTR_EL0 and
+ * PMEVCNTR<n>_EL0 / PMXEVCNTR_EL0 (index from the hardware PMSELR_EL0), PMCNTEN and PMINTEN
+ * (writes masked by kvm_pmu_accessible_counter_mask(), reads by kvm_pmu_guest_counter_mask()) and
+ * PMUSERENR_EL0 go to the hardware; PMEVTYPER<n>_EL0 / PMXEVTYPER_EL0 / PMCCFILTR_EL0 stay in the
+ * virtual registers (val & kvm_pmu_evtyper_mask(), applied at the next vcpu_load, 12/21). The EL0
+ * checks read PMUSERENR_EL0 through pmu_reg_read(), so from the hardware. Any other register
+ * (PMOVS, PMCEIDn, PMSWINC, PMMIR) is left to the emulation: undefined.
+ *
+ * @see arch/arm64/kvm/sys_regs.c pmu_reg_read(), pmu_reg_write(), access_pmcr(), access_pmselr(),
+ * access_pmu_evcntr(), access_pmu_evtyper(), access_pmcnten(), access_pminten(),
+ * access_pmuserenr() (v8 09/21)
+ */
+function kvmPmuRegDirect(
+  world: World,
+  ref: VcpuRef,
+  acc: TrappedAccess,
+  trace: string[],
+): Handled | undefined {
+  const name = acc.reg.def.name;
+  const isWrite = acc.dir === 'write';
+  const val = acc.value;
+  const cpu = loadedCpu(world, ref);
+  const userenr = hwReadOf(world, ref, 'PMUSERENR_EL0', trace);
+  const refused = (flags: bigint) => !((userenr & flags) !== 0n || acc.el === 1);
+  const hwSel = () => Number(get(hwReadOf(world, ref, 'PMSELR_EL0', trace), PMSELR_SEL));
+  const via = 'pmu_reg_' + (isWrite ? 'write' : 'read');
+  switch (name) {
+    case 'PMCR_EL0': {
+      if (refused(EL0_EN)) return injectUndef(world, 'PMCR_EL0 at EL0 with PMUSERENR_EL0.EN = 0');
+      const cur = kvmPmuDirectPmcrRead(world, ref, trace);
+      if (!isWrite)
+        return done(
+          world,
+          `access_pmcr: ${via}: kvm_pmu_direct_pmcr_read()`,
+          cur & ~(ARMV8_PMU_PMCR_P | ARMV8_PMU_PMCR_C),
+        );
+      let v = (cur & ~ARMV8_PMU_PMCR_MASK) | (val & ARMV8_PMU_PMCR_MASK);
+      if (!cpuFeatures(getHostCpu(world, cpu).pe.config.cpu).has('FEAT_AA32EL0')) v |= ARMV8_PMU_PMCR_LC;
+      return done(
+        kvmPmuDirectPmcrWrite(world, ref, v, trace),
+        `access_pmcr: ${via}: kvm_pmu_direct_pmcr_write()`,
+      );
+    }
+    case 'PMSELR_EL0':
+      if (refused(EL0_ER)) return injectUndef(world, 'PMSELR_EL0 at EL0 without ER or EN');
+      if (isWrite)
+        return done(hwWrites(world, ref, [['PMSELR_EL0', val]], trace), `access_pmselr: ${via} (hardware)`);
+      return done(
+        world,
+        `access_pmselr: ${via} (hardware)`,
+        hwReadOf(world, ref, 'PMSELR_EL0', trace) & PMSELR_SEL.mask,
+      );
+    case 'PMCCNTR_EL0':
+    case 'PMEVCNTR<n>_EL0':
+    case 'PMXEVCNTR_EL0': {
+      let idx: number;
+      if (name === 'PMCCNTR_EL0') {
+        if (refused(EL0_CR)) return injectUndef(world, 'PMCCNTR_EL0 at EL0 without CR or EN');
+        idx = CYCLE_COUNTER_ID;
+      } else {
+        if (refused(EL0_ER)) return injectUndef(world, `${acc.reg.name} at EL0 without ER or EN`);
+        idx = name === 'PMXEVCNTR_EL0' ? hwSel() : (acc.reg.n ?? 0);
+      }
+      if (!pmuCounterIdxValid(world, ref, idx))
+        return injectUndef(world, `pmu_counter_idx_valid: counter ${idx} >= N`);
+      if (isWrite) {
+        if (refused(EL0_EN)) return injectUndef(world, 'counter write at EL0 with EN = 0');
+        return done(
+          hwWrites(world, ref, [[counterName(idx), val]], trace),
+          `access_pmu_evcntr: ${via} of counter ${idx} (hardware)`,
+        );
+      }
+      return done(
+        world,
+        `access_pmu_evcntr: ${via} of counter ${idx} (hardware)`,
+        hwReadOf(world, ref, counterName(idx), trace),
+      );
+    }
+    case 'PMEVTYPER<n>_EL0':
+    case 'PMXEVTYPER_EL0':
+    case 'PMCCFILTR_EL0': {
+      if (refused(EL0_EN)) return injectUndef(world, `${acc.reg.name} at EL0 with EN = 0`);
+      const idx =
+        name === 'PMXEVTYPER_EL0' ? hwSel() : name === 'PMCCFILTR_EL0' ? CYCLE_COUNTER_ID : (acc.reg.n ?? 0);
+      if (!pmuCounterIdxValid(world, ref, idx))
+        return injectUndef(world, `pmu_counter_idx_valid: counter ${idx} >= N`);
+      if (!isWrite)
+        return done(world, `access_pmu_evtyper: ${via} (virtual)`, getVcpu(world, ref).regs.typer[idx]!);
+      const mask = kvmPmuEvtyperMask(world, getVm(world, ref.vm));
+      const w = updateShadow(world, ref, (r) => ({ ...r, typer: withAt(r.typer, idx, val & mask) }));
+      return done(
+        w,
+        `access_pmu_evtyper: ${via} of counter ${idx} (virtual; the hardware gets it at the next vcpu_load)`,
+      );
+    }
+    case 'PMCNTENSET_EL0':
+    case 'PMCNTENCLR_EL0':
+    case 'PMINTENSET_EL1':
+    case 'PMINTENCLR_EL1': {
+      const cnten = name.startsWith('PMCNTEN');
+      if (refused(cnten ? EL0_EN : 0n)) return injectUndef(world, `${acc.reg.name} refused at EL0`);
+      if (isWrite) {
+        const masked = val & kvmPmuAccessibleCounterMask(world, ref, cpu);
+        return done(
+          hwWrites(world, ref, [[acc.reg.name, masked]], trace),
+          `access_pm${cnten ? 'cnten' : 'inten'}: ${via} (hardware)`,
+        );
+      }
+      const setName = cnten ? 'PMCNTENSET_EL0' : 'PMINTENSET_EL1';
+      const v = hwReadOf(world, ref, setName, trace) & vmGuestCounterMask(world, getVm(world, ref.vm), cpu);
+      return done(
+        world,
+        `access_pm${cnten ? 'cnten' : 'inten'}: ${via} (hardware & kvm_pmu_guest_counter_mask())`,
+        v,
+      );
+    }
+    case 'PMUSERENR_EL0':
+      if (isWrite) {
+        if (acc.el === 0) return injectUndef(world, 'PMUSERENR_EL0 write at EL0');
+        return done(
+          hwWrites(world, ref, [['PMUSERENR_EL0', val & ARMV8_PMU_USERENR_MASK]], trace),
+          `access_pmuserenr: ${via} (hardware)`,
+        );
+      }
+      return done(world, `access_pmuserenr: ${via} (hardware)`, userenr & ARMV8_PMU_USERENR_MASK);
+    default:
+      return undefined;
+  }
+}
+
 /**
  * `kvm_handle_sys_reg()` for a PMU register: a vCPU without PMU_V3 sees the PMU registers hidden
  * (pmu_visibility(): UNDEF); PMMIR_EL1 is RAZ/WI; PMICNTR_EL0, PMICFILTR_EL0, PMUACR_EL1 and
@@ -587,6 +758,17 @@ function emulateSysReg(world: World, ref: VcpuRef, acc: TrappedAccess, trace: st
 export function kvmHandleSysReg(world: World, ref: VcpuRef, acc: TrappedAccess, trace: string[]): Handled {
   const family = kernelFamily(world);
   let w = world;
+  if (w.policy.kernel.directTrappedAccess && getVcpu(w, ref).pmuV3) {
+    // v8 15/21: every pmu_reg_read()/pmu_reg_write() starts with kvm_pmu_set_guest_owned(), and
+    // the EL0 checks read PMUSERENR_EL0 through pmu_reg_read(), so the first trapped PMU access
+    // hands the PMU to the guest before it is handled (the model's switch also loads the context,
+    // as the v8 changelog's "ensuring guest state is loaded on transition to GUEST_OWNED" says).
+    w = kvmPmuSetPhysicalAccess(w, ref, trace);
+    if (getVcpu(w, ref).pmu.access === 'PHYSICAL') {
+      const direct = kvmPmuRegDirect(w, ref, acc, trace);
+      if (direct !== undefined) return direct;
+    }
+  }
   if (family === 'v5') {
     const fast = kvmHypHandlePmuRegs(w, ref, acc, trace);
     if (fast.handled !== undefined) return fast.handled;

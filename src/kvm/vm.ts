@@ -55,6 +55,8 @@ export function kvmCreateVm(
     pmuFilter: undefined,
     supportedCpus: world.host.cpus.map((c) => c.id),
     partitionPmuEnabled: false,
+    fixedCountersOnly: false,
+    explicitPmu: false,
     hasRanOnce: false,
     createdVcpus: 0,
     vcpuFeatures: undefined,

@@ -163,6 +163,7 @@ export function kvmPolicyInputs(world: World, ref: VcpuRef, cpu: number): Policy
     hasFgt: features.has('FEAT_FGT'),
     hasFgt2: features.has('FEAT_FGT2'),
     guestOwnsDebug: false,
+    guestHasPmu: vcpu.pmuV3,
   };
 }
 
@@ -223,9 +224,9 @@ export function kvmPmuGuestCounterMaskV7(p: PartitionInputs): bigint {
   return ARMV8_PMU_CNT_MASK_C | genmask(p.hpmnMax - 1, 0);
 }
 
-/** The guest counter mask of the world's kernel: v7's for v7, v5's otherwise. */
+/** The guest counter mask of the world's kernel: v7's (10/20; v8 11/21 the same) with the dynamic reservation, v5's otherwise. */
 export function kernelGuestCounterMask(world: World, p: PartitionInputs): bigint {
-  return world.policy.name === 'v7' ? kvmPmuGuestCounterMaskV7(p) : kvmPmuGuestCounterMask(p);
+  return world.policy.kernel.dynamicReservation ? kvmPmuGuestCounterMaskV7(p) : kvmPmuGuestCounterMask(p);
 }
 
 /**
@@ -269,11 +270,15 @@ function generalCounters(pmu: ArmPmu): number {
  * and v7 it is max_guest_counters (hpmn_max) when the PMU is partitioned: v6 10/19 moved the
  * check of nr_pmu_counters to the ioctl. `review` is v5 with kvm_mdcr_hpmn() in place of
  * kvm_pmu_hpmn(); the reviewer asked for the check at the ioctl but wrote no code for it, so its
- * VM API is v5's.
+ * VM API is v5's. v7 09/20 and v8 10/21 test `kvm_pmu_is_partitioned(arm_pmu)` /
+ * `pmu_is_partitioned(arm_pmu)`, the PMU and this CPU only, not the VM's partition flag (Oliver
+ * Upton on v7 09/20: "What about a VM with an emulated PMU?"). With FIXED_COUNTERS_ONLY, 0.
  *
- * @see arch/arm64/kvm/pmu.c kvm_arm_pmu_get_max_counters() (mainline; v6 10/19)
+ * @see arch/arm64/kvm/pmu.c kvm_arm_pmu_get_max_counters() (mainline; v6 10/19; v7 09/20; v8 10/21)
  */
 export function kvmArmPmuGetMaxCounters(world: World, vm: Vm, cpu: number): number {
+  // Odaki's FIXED_COUNTERS_ONLY (v5 pmu-emul.c): no programmable counters, tested first.
+  if (vm.fixedCountersOnly) return 0;
   const pmu = vmArmPmu(world, vm);
   if (pmu === undefined) return 0;
   if (kernelFamily(world) === 'v6' && vmPmuIsPartitioned(world, vm, cpu)) return pmu.hpmnMax;

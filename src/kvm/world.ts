@@ -16,6 +16,7 @@ import { type CpuDef, lookupCpu } from '../arch/cpus.js';
 import { InputError } from '../arch/errors.js';
 import type { PeState } from '../arch/pmu/state.js';
 import { bootHost, type Host, type HostCpu } from './host.js';
+import type { KernelFamily } from './kernel.js';
 import type { Policy } from './policy.js';
 import type { FgtValues } from './traps.js';
 
@@ -114,8 +115,15 @@ export interface Vm {
   readonly pmuFilter: PmuFilter | undefined;
   /** `kvm->arch.supported_cpus`. */
   readonly supportedCpus: readonly number[];
-  /** KVM_ARCH_FLAG_PARTITION_PMU_ENABLED (v5 22/24; v6 16/19). */
+  /** KVM_ARCH_FLAG_PARTITION_PMU_ENABLED (v5 22/24; v6 16/19; v8 18/21). */
   readonly partitionPmuEnabled: boolean;
+  /**
+   * KVM_ARCH_FLAG_PMU_V3_FIXED_COUNTERS_ONLY (Odaki's FIXED_COUNTERS_ONLY series): the vPMU has no
+   * programmable event counters and runs on any host PMU.
+   */
+  readonly fixedCountersOnly: boolean;
+  /** Userspace chose the PMU with KVM_ARM_VCPU_PMU_V3_SET_PMU (rather than the default at init). */
+  readonly explicitPmu: boolean;
   /** KVM_ARCH_FLAG_HAS_RAN_ONCE. */
   readonly hasRanOnce: boolean;
   /** `kvm->created_vcpus`. */
@@ -127,7 +135,7 @@ export interface Vm {
 
 /** Everything the model holds. */
 export interface World {
-  /** The kernel: which KVM policy (mainline, v5, review, v6, v7) it runs. */
+  /** The kernel: which KVM policy it runs (its `kernel` traits decide the code paths). */
   readonly policy: Policy;
   readonly host: Host;
   readonly vms: readonly Vm[];
@@ -141,24 +149,12 @@ export interface VcpuRef {
   readonly vcpu: number;
 }
 
-/** How a kernel version's code differs where the model needs it. */
-export type KernelFamily = 'mainline' | 'v5' | 'v6';
+/** How a kernel version's code differs where the model needs it (see kernel.ts). */
+export type { KernelFamily } from './kernel.js';
 
-/**
- * The code base a policy stands for: `mainline` (no partitioning), `v5` (v5 and the reviewer's
- * variant of it: VM capability, fast-path handler, v5 kvm_pmu_load()), `v6` (v6 and v7: vCPU
- * attribute, max_guest_counters, PMOVS cleared at load, PMUSERENR not swapped).
- */
+/** The code base the world's kernel follows: its policy's `kernel.family`. */
 export function kernelFamily(world: World): KernelFamily {
-  switch (world.policy.name) {
-    case 'mainline':
-      return 'mainline';
-    case 'v5':
-    case 'review':
-      return 'v5';
-    default:
-      return 'v6';
-  }
+  return world.policy.kernel.family;
 }
 
 /** What a host is built from. */
@@ -173,7 +169,7 @@ export interface WorldOptions {
 
 /** A booted host running `policy`'s kernel, and no VM. */
 export function makeWorld(policy: Policy, options: WorldOptions): World {
-  const { host, log } = bootHost(policy.name, options);
+  const { host, log } = bootHost(policy.kernel, options);
   return { policy, host, vms: [], log };
 }
 

@@ -12,7 +12,7 @@
  * ```
  *
  * Optional inputs: `hasFgt` (default true), `hasFgt2` (default false), `guestOwnsDebug` (default
- * false). Every violation is an InputError with a one-line message.
+ * false), `guestHasPmu` (default true). Every violation is an InputError with a one-line message.
  *
  * @module
  */
@@ -62,7 +62,8 @@ type FlagName =
   | 'guestDebug'
   | 'hasFgt'
   | 'hasFgt2'
-  | 'guestOwnsDebug';
+  | 'guestOwnsDebug'
+  | 'guestHasPmu';
 
 /** The counts and their ranges: only hpmn_max, an `int`, may be -1 ("not partitioned"). */
 const COUNTS: Readonly<Record<CountName, readonly [number, number]>> = {
@@ -145,6 +146,7 @@ export function parsePolicyInputs(v: unknown): PolicyInputs {
     hasFgt: optional('hasFgt'),
     hasFgt2: optional('hasFgt2'),
     guestOwnsDebug: optional('guestOwnsDebug'),
+    guestHasPmu: optional('guestHasPmu'),
   };
 }
 

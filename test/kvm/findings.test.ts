@@ -26,6 +26,7 @@ const BASE: PolicyInputs = {
   hasFgt: true,
   hasFgt2: false,
   guestOwnsDebug: false,
+  guestHasPmu: true,
 };
 
 const hex = (v: bigint) => `0x${v.toString(16)}`;

@@ -74,7 +74,7 @@ export function vpmuVm(
   const ref = v.vcpus[0]!;
   let w = must(kvmArmVcpuInit(v.world, ref, { pmuV3: true, cpu: opts.cpu ?? 0 }));
   w = attr(w, ref, { attr: 'IRQ', irq: 23 });
-  if (opts.partition === true && kernelFamily(w) === 'v6')
+  if (opts.partition === true && w.policy.kernel.attr5 !== 'none')
     w = attr(w, ref, { attr: 'ENABLE_PARTITION', enable: true });
   if (opts.setPmu !== undefined) w = attr(w, ref, { attr: 'SET_PMU', pmuId: opts.setPmu });
   if (opts.nr !== undefined) w = attr(w, ref, { attr: 'SET_NR_COUNTERS', n: opts.nr });

@@ -24,6 +24,7 @@ const BASE: PolicyInputs = {
   hasFgt: true,
   hasFgt2: false,
   guestOwnsDebug: false,
+  guestHasPmu: true,
 };
 
 /** A register value from field names: `NAME` sets a one-bit field, `NAME=v` a wider one. */
@@ -209,6 +210,48 @@ const ROWS: readonly Row[] = [
     { guestPmcrN: 4, hpmn: 6, mdcr: ['HPMN=6', ...V5_NOT_PART] },
   ],
 
+  // --- v7 09/20: hpmn = kvm_pmu_hpmn() (nr if partitioned && !unsupported && (HPMN0 || nr > 0),
+  // else host N) used even without FGT; HPME always; HPMD if PMUv3p1, HCCD if PMUv3p5 when
+  // partitioned; TPM|TPMCR cleared only when kvm_vcpu_pmu_use_fgt() (07/20 + 14/20).
+  ['v7', 'the DESIGN example', {}, { guestPmcrN: 4, hpmn: 4, mdcr: ['HPMN=4', ...V5_PART] }],
+  // No FGT (use_fgt false): HPMN is still nr = 4, with TPM and TPMCR kept.
+  [
+    'v7',
+    'without FGT HPMN = nr, TPM and TPMCR kept',
+    { useFgt: false, hasFgt: false },
+    { guestPmcrN: 4, hpmn: 4, mdcr: ['HPMN=4', 'TPM', 'TPMCR', ...V5_PART] },
+  ],
+  [
+    'v7',
+    'PMUv3p1: HPMD but no HCCD',
+    { pmuVer: 'PMUv3p1' },
+    { guestPmcrN: 4, hpmn: 4, mdcr: ['HPMN=4', 'TPMS', 'TTRF', 'TDRA', 'TDOSA', 'HPME', 'HPMD', 'TDA'] },
+  ],
+  [
+    'v7',
+    'PMUv3: neither HPMD nor HCCD',
+    { pmuVer: 'PMUv3' },
+    { guestPmcrN: 4, hpmn: 4, mdcr: ['HPMN=4', 'TPMS', 'TTRF', 'TDRA', 'TDOSA', 'HPME', 'TDA'] },
+  ],
+  [
+    'v7',
+    'nr = 0 without HPMN0 falls back to host N',
+    { nrPmuCounters: 0, useFgt: false },
+    { guestPmcrN: 0, hpmn: 6, mdcr: ['HPMN=6', 'TPM', 'TPMCR', ...V5_PART] },
+  ],
+  [
+    'v7',
+    'onUnsupportedCpu returns host N',
+    { onUnsupportedCpu: true },
+    { guestPmcrN: 4, hpmn: 6, mdcr: ['HPMN=6', ...V5_PART] },
+  ],
+  [
+    'v7',
+    'not partitioned: host N, no HPMD/HCCD, TPM and TPMCR kept, HPME still set',
+    { partitioned: false, useFgt: false },
+    { guestPmcrN: 4, hpmn: 6, mdcr: ['HPMN=6', ...V5_NOT_PART] },
+  ],
+
   // --- mainline: HPMN = host N; TPM|TPMS|TTRF|TPMCR|TDRA|TDOSA; TDE if guest_debug; TDA --------
   ['mainline', 'the DESIGN example', {}, { guestPmcrN: 4, hpmn: 6, mdcr: ['HPMN=6', ...MAINLINE_FLAGS] }],
   [
@@ -241,10 +284,13 @@ describe('Policy.evaluate(): guest PMCR_EL0.N, HPMN and MDCR_EL2, by hand from t
       );
     });
   }
-  test('v7 computes what v6 computes on every row', () => {
+  test("v7's own kvm_pmu_hpmn() and kvm_arm_setup_mdcr_el2() (v7 09/20) agree with v6's on every row", () => {
+    // v6's MDCR_EL2 recipe is an assumption taken from v5; v7 09/20 carries the same code.
     for (const [, , over] of ROWS) {
       const inputs = { ...BASE, ...over, hasFgt2: true };
-      assert.deepEqual(lookupPolicy('v7').evaluate(inputs), lookupPolicy('v6').evaluate(inputs));
+      const v7 = lookupPolicy('v7').evaluate(inputs);
+      const v6 = lookupPolicy('v6').evaluate(inputs);
+      assert.deepEqual([v7.guestPmcrN, v7.hpmn, v7.mdcrEl2], [v6.guestPmcrN, v6.hpmn, v6.mdcrEl2]);
     }
   });
 });
@@ -280,6 +326,21 @@ describe('Policy.evaluate(): fine-grained traps', () => {
     assert.equal(r.hdfgwtr, value('HDFGWTR_EL2', ['PMOVS', 'PMCCFILTR_EL0', 'PMEVTYPERn_EL0']));
     assert.equal(r.hdfgrtr2 & value('HDFGRTR2_EL2', ['nPMICFILTR_EL0', 'nPMICNTR_EL0']), 0n);
     assert.equal(r.hdfgwtr2 & value('HDFGWTR2_EL2', ['nPMICFILTR_EL0', 'nPMICNTR_EL0']), 0n);
+  });
+  test('v7 07/20 sets the PMU FGT bits for every vCPU, partitioned or not, when FEAT_FGT is there', () => {
+    for (const over of [{}, { partitioned: false, useFgt: false }]) {
+      const r = lookupPolicy('v7').evaluate({ ...BASE, ...over, hasFgt2: true });
+      assert.equal(r.hdfgrtr, value('HDFGRTR_EL2', V5_FGT), JSON.stringify(over));
+      assert.equal(r.hdfgwtr, value('HDFGWTR_EL2', ['PMOVS', 'PMCCFILTR_EL0', 'PMEVTYPERn_EL0']));
+      // nPMICFILTR_EL0 / nPMICNTR_EL0 cleared: 0 traps (negative polarity).
+      assert.equal(r.hdfgrtr2, 0n);
+      assert.equal(r.hdfgwtr2, 0n);
+    }
+    // v6 (conditioned on the vCPU being partitioned) leaves a vCPU that is not without them.
+    assert.equal(lookupPolicy('v6').evaluate({ ...BASE, partitioned: false, useFgt: false }).hdfgrtr, 0n);
+    // Without FEAT_FGT kvm_vcpu_load_fgt() returns early.
+    const noFgt = lookupPolicy('v7').evaluate({ ...BASE, hasFgt: false, useFgt: false });
+    assert.deepEqual([noFgt.hdfgrtr, noFgt.hdfgwtr, noFgt.hdfgrtr2, noFgt.hdfgwtr2], [0n, 0n, 0n, 0n]);
   });
   test('mainline programs no PMU fine-grained traps', () => {
     const r = lookupPolicy('mainline').evaluate({ ...BASE, hasFgt2: true });
@@ -400,7 +461,17 @@ describe('Policy.evaluate(): architectural notes', () => {
 
 describe('lookupPolicy()', () => {
   test('finds every registered policy by name', () => {
-    assert.deepEqual(policyNames(), ['mainline', 'v5', 'review', 'v6', 'v7']);
+    assert.deepEqual(policyNames(), [
+      'mainline',
+      'v5',
+      'review',
+      'v6',
+      'v7',
+      'v8',
+      'pkvm',
+      'rmm',
+      'fixed-counters',
+    ]);
     for (const p of POLICIES) {
       assert.equal(lookupPolicy(p.name), p);
       assert.ok(p.summary.length > 0 && p.source.length > 0, p.name);
@@ -408,14 +479,17 @@ describe('lookupPolicy()', () => {
   });
   test('an unknown name is an InputError with a suggestion', () => {
     assert.throws(
-      () => lookupPolicy('v8'),
+      () => lookupPolicy('v9'),
       (e: unknown) => {
         assert.ok(e instanceof InputError);
-        assert.equal(e.message, 'Unknown policy "v8" (did you mean v5, v6, v7?)');
+        assert.equal(e.message, 'Unknown policy "v9" (did you mean v5, v6, v7?)');
         return true;
       },
     );
     assert.throws(() => lookupPolicy('mainlien'), /did you mean mainline\?/);
-    assert.throws(() => lookupPolicy('zzzzzzzzzzzz'), /policies: mainline, v5, review, v6, v7/);
+    assert.throws(
+      () => lookupPolicy('zzzzzzzzzzzz'),
+      /policies: mainline, v5, review, v6, v7, v8, pkvm, rmm, fixed-counters/,
+    );
   });
 });

@@ -65,7 +65,7 @@ describe('evaluateKvmRequest()', () => {
 describe('parseKvmRequest() rejects a bad request with a one-line InputError', () => {
   const cases: [string, unknown, string][] = [
     ['not an object', [], 'a request must be a JSON object'],
-    ['an unknown policy', { policy: 'v8', inputs: INPUTS }, 'Unknown policy "v8" (did you mean v5, v6, v7?)'],
+    ['an unknown policy', { policy: 'v9', inputs: INPUTS }, 'Unknown policy "v9" (did you mean v5, v6, v7?)'],
     ['a policy that is not a string', { policy: 5, inputs: INPUTS }, '"policy" must be a string, got 5'],
     ['no inputs', { policy: 'v5' }, '"inputs" is missing'],
     ['a bad id', { id: true, policy: 'v5', inputs: INPUTS }, '"id" must be a string or a number'],

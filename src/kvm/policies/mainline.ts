@@ -7,6 +7,7 @@
  * @module
  */
 
+import { MAINLINE_KERNEL } from '../kernel.js';
 import type { Policy, PolicyInputs, PolicyResult } from '../policy.js';
 import { completeResult } from '../result.js';
 import {
@@ -72,6 +73,8 @@ export const MAINLINE: Policy = {
   summary: 'emulated vPMU: HPMN = host N, every PMU access traps (TPM, TPMCR)',
   source:
     'arch/arm64/kvm/debug.c kvm_arm_setup_mdcr_el2(), arch/arm64/kvm/pmu-emul.c kvm_vcpu_read_pmcr() (mainline, ~v6.18)',
+  date: '2025-11-30',
+  kernel: MAINLINE_KERNEL,
   evaluate(inputs: PolicyInputs): PolicyResult {
     return completeResult(
       inputs,

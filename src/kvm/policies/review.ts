@@ -11,6 +11,7 @@
  */
 
 import { u8 } from '../c_int.js';
+import { V5_KERNEL } from '../kernel.js';
 import type { Policy, PolicyInputs, PolicyResult } from '../policy.js';
 import { completeResult } from '../result.js';
 import { kvmVcpuReadPmcrN } from './mainline.js';
@@ -34,6 +35,8 @@ export const REVIEW: Policy = {
     "v5 with Oliver Upton's kvm_mdcr_hpmn(): HPMN = nr_pmu_counters unless not partitioned or on an unsupported CPU",
   source:
     'kvm_mdcr_hpmn() proposed by Oliver Upton in reply to [PATCH v5 15/24] (2025-12-09); arch/arm64/kvm/debug.c kvm_arm_setup_mdcr_el2() and config.c kvm_vcpu_load_fgt() as in v5',
+  date: '2025-12-09',
+  kernel: V5_KERNEL,
   evaluate(inputs: PolicyInputs): PolicyResult {
     const hpmn = kvmMdcrHpmn(inputs);
     return completeResult(

@@ -10,6 +10,7 @@
 
 import { PMUVER_ENCODING, type PmuVersion } from '../../arch/features.js';
 import { u8 } from '../c_int.js';
+import { V5_KERNEL } from '../kernel.js';
 import type { Policy, PolicyInputs, PolicyResult } from '../policy.js';
 import { completeResult } from '../result.js';
 import {
@@ -181,6 +182,8 @@ export const V5: Policy = {
     'partitioned PMU v5: HPMN = kvm_pmu_hpmn(), guest N = kvm_pmu_guest_num_counters(), FGT when use_fgt',
   source:
     'arch/arm64/kvm/pmu-direct.c kvm_pmu_guest_num_counters(), kvm_pmu_hpmn(); arch/arm64/kvm/debug.c kvm_arm_setup_mdcr_el2() ([PATCH v5 15/24]); arch/arm64/kvm/config.c kvm_vcpu_load_fgt() ([PATCH v5 10/24])',
+  date: '2025-12-09',
+  kernel: V5_KERNEL,
   evaluate(inputs: PolicyInputs): PolicyResult {
     const hpmn = kvmPmuHpmn(inputs);
     return completeResult(

@@ -14,12 +14,15 @@
  * Not described, and taken from v5 (an assumption): the rest of kvm_arm_setup_mdcr_el2() (HPME
  * always; HPMD, HCCD when partitioned; TPM and TPMCR cleared when `useFgt`, i.e. once the PMU
  * context is GUEST_OWNED on a CPU with FEAT_FGT). Which revision first carried the FGT layout above
- * is not recorded; it is applied to v6 and v7 alike.
+ * is not recorded. v7's own config.c (v7 07/20, policies/v7.ts) has the same bits but sets them
+ * for every vCPU, partitioned or not; v6's FGT patch was not read, so v6 keeps the condition the
+ * review of v5 10/24 asked for.
  *
  * @module
  */
 
 import { u8 } from '../c_int.js';
+import { V6_KERNEL } from '../kernel.js';
 import type { Policy, PolicyInputs, PolicyResult } from '../policy.js';
 import { completeResult } from '../result.js';
 import {
@@ -81,7 +84,7 @@ export function kvmVcpuLoadFgt(inputs: PolicyInputs): FgtValues {
   };
 }
 
-/** Evaluates the v6 design; v7 shares it. */
+/** Evaluates the v6 design. */
 export function evaluateV6(inputs: PolicyInputs): PolicyResult {
   const hpmn = kvmPmuHpmn(inputs);
   return completeResult(
@@ -102,5 +105,7 @@ export const V6: Policy = {
     'partitioned PMU v6: HPMN = nr_pmu_counters unless not partitioned, on an unsupported CPU, or 0 without HPMN0; FEAT_FGT2 PMICNTR/PMICFILTR trapped',
   source:
     'arch/arm64/kvm/pmu-direct.c kvm_pmu_hpmn() ([PATCH v6 10/19]); arch/arm64/kvm/config.c FGT (inline); arch/arm64/kvm/debug.c kvm_arm_setup_mdcr_el2() assumed as v5',
+  date: '2026-02-09',
+  kernel: V6_KERNEL,
   evaluate: evaluateV6,
 };

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: MIT
+/**
+ * What the KVM model needs to know about the kernel a policy stands for, besides the values its
+ * MDCR_EL2 functions compute: which code base the VM API, load/put and trap handling follow, and
+ * the few switches the later revisions add. Each policy file carries its traits, so the model
+ * never branches on a policy's name and adding a policy is one file plus one registry line.
+ *
+ * @module
+ */
+
+/**
+ * The code base a kernel follows where the model needs it: `mainline` (no partitioning), `v5`
+ * (v5 and the reviewer's variant of it: VM capability, fast-path handler, v5 kvm_pmu_load()), `v6`
+ * (v6 and later: vCPU attribute, max_guest_counters, PMOVS cleared at load, PMUSERENR not
+ * swapped).
+ */
+export type KernelFamily = 'mainline' | 'v5' | 'v6';
+
+/**
+ * What attribute 5 of group KVM_ARM_VCPU_PMU_V3_CTRL means to the kernel:
+ * - `none`: nothing (-ENXIO);
+ * - `enable-partition`: KVM_ARM_VCPU_PMU_V3_ENABLE_PARTITION as v6 16/19 and v7 17/20 define it
+ *   (a bool at `addr`; -EFAULT, -EPERM);
+ * - `enable-partition-v8`: the same attribute as v8 18/21 defines it (a u32 read with
+ *   get_user(); -EFAULT, -EPERM, -EBUSY once the VM has run, and an earlier larger
+ *   nr_pmu_counters silently clamped to kvm_arm_pmu_get_max_counters());
+ * - `fixed-counters-only`: KVM_ARM_VCPU_PMU_V3_FIXED_COUNTERS_ONLY of Akihiko Odaki's series (no
+ *   payload; nr_pmu_counters := 0, supported_cpus := every PMU's CPUs).
+ */
+export type Attr5Meaning = 'none' | 'enable-partition' | 'enable-partition-v8' | 'fixed-counters-only';
+
+/** The kernel a policy stands for, as the KVM model reads it. */
+export interface KernelTraits {
+  readonly family: KernelFamily;
+  /**
+   * The host gives up the guest's counters only while a partitioned vCPU is loaded
+   * (kvm_pmu_set_guest_counters(), v7 13/20, v8 14/21) rather than for good at boot; with it come
+   * v7's guest counter mask (cycle counter and 0..max_guest_counters-1, 10/20), PMCCNTR only while
+   * cntr_mask holds it (05/20) and the v7 interrupt handler (15/20).
+   */
+  readonly dynamicReservation: boolean;
+  /**
+   * Which free general counter armv8pmu_get_event_idx() picks: the lowest (mainline), or the
+   * highest (v8 05/21 "perf: arm_pmuv3: Allocate counter indices from high to low").
+   */
+  readonly counterAllocation: 'lowest' | 'highest';
+  /** KVM_ARM_VCPU_PMU_V3_CTRL attribute 5. */
+  readonly attr5: Attr5Meaning;
+  /** Whether the kernel can run with VHE (pKVM runs the host nVHE). */
+  readonly vhe: boolean;
+  /** Whether the scenario's VMM gives the vCPU a PMU (KVM_ARM_VCPU_PMU_V3). */
+  readonly guestPmu: boolean;
+  /**
+   * Trapped PMU accesses of a vCPU that owns the PMU go to the hardware (v8 09/21 pmu_reg_read()
+   * / pmu_reg_write(): PMCR_EL0 through kvm_pmu_direct_pmcr_write()/_read(), PMSELR_EL0, the
+   * counters, PMCNTEN, PMINTEN, PMUSERENR_EL0), rather than to the virtual registers.
+   */
+  readonly directTrappedAccess: boolean;
+}
+
+/** Mainline KVM arm64: no partitioning. */
+export const MAINLINE_KERNEL: KernelTraits = {
+  family: 'mainline',
+  dynamicReservation: false,
+  counterAllocation: 'lowest',
+  attr5: 'none',
+  vhe: true,
+  guestPmu: true,
+  directTrappedAccess: false,
+};
+
+/** v5 and the reviewer's variant: VM capability, counters taken from the host at boot. */
+export const V5_KERNEL: KernelTraits = { ...MAINLINE_KERNEL, family: 'v5' };
+
+/** v6: the vCPU attribute ENABLE_PARTITION, counters taken from the host at boot. */
+export const V6_KERNEL: KernelTraits = { ...MAINLINE_KERNEL, family: 'v6', attr5: 'enable-partition' };
+
+/** v7: v6's code base with the dynamic host reservation. */
+export const DYNAMIC_KERNEL: KernelTraits = { ...V6_KERNEL, dynamicReservation: true };
