@@ -130,6 +130,8 @@ function guestActions(state: CheckState): Action[] {
     { kind: 'guest', dir: 'write', reg: 'PMEVTYPER0_EL0', value: BigInt(INST_RETIRED) },
     { kind: 'guest-setup' },
     { kind: 'guest-count', event: INST_RETIRED, times: 100n },
+    // Enough to carry out of bit 31 of any counter (an overflow with PMCR_EL0.LP = 0, D13.3).
+    { kind: 'guest-count', event: INST_RETIRED, times: 1n << 32n },
     { kind: 'guest-count', event: CPU_CYCLES, times: 100n },
   ];
 }

@@ -279,6 +279,34 @@ const guestCountersNotEl2: Invariant = {
   },
 };
 
+/** What the guest reads of `reg`, or undefined when the read does not complete with a value. */
+function guestRead(state: CheckState, reg: string): bigint | undefined {
+  const o = guestAccess(state.world, state.vcpu, { el: 1, dir: 'read', reg }).outcome;
+  return o.kind === 'ok' && o.unknown === undefined ? o.value : undefined;
+}
+
+const guestSeesOverflow: Invariant = {
+  name: 'guest-sees-overflow',
+  description:
+    "When the guest's counter 0 overflows while it runs, the guest's PMOVSSET_EL0 shows it, whether or not its interrupt is enabled",
+  source:
+    'Arm ARM D13.3 and D24.5.21 PMOVSSET_EL0: an event counter overflow (a carry out of bit 31 with PMCR_EL0.LP = 0, of bit 63 with LP = 1) sets its overflow flag, independent of PMINTENSET_EL1',
+  check(t) {
+    if (t.action.kind !== 'guest-count' || !guestRunning(t.before) || !guestRunning(t.after))
+      return undefined;
+    const before = guestRead(t.before, 'PMEVCNTR0_EL0');
+    const after = guestRead(t.after, 'PMEVCNTR0_EL0');
+    const pmcr = guestRead(t.after, 'PMCR_EL0');
+    const ovs = guestRead(t.after, 'PMOVSSET_EL0');
+    if (before === undefined || after === undefined || pmcr === undefined || ovs === undefined)
+      return undefined;
+    const lp = (pmcr >> 7n) & 1n; // PMCR_EL0.LP [7] (D24.5.8)
+    const carried = lp === 1n ? after < before : after >> 32n !== before >> 32n || after < before;
+    if (!carried || (ovs & 1n) === 1n) return undefined;
+    return `PMEVCNTR0_EL0 went from ${hex(before)} to ${hex(after)} (an overflow), but the guest reads PMOVSSET_EL0 = ${hex(ovs)}`;
+  },
+};
+
 /** Every invariant, in report order. */
 export const INVARIANTS: readonly Invariant[] = [
   hpmnNotReserved,
@@ -289,5 +317,6 @@ export const INVARIANTS: readonly Invariant[] = [
   guestStateSurvives,
   promisedTraps,
   guestCountersNotEl2,
+  guestSeesOverflow,
   noKernelFault,
 ];

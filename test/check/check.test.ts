@@ -130,6 +130,26 @@ describe('the verifier rediscovers the findings', () => {
     ]);
   });
 
+  test("v5 and v6: the guest never sees its counter's overflow when the interrupt is off (PMOVS virtual, fed by the host IRQ)", () => {
+    // The guest programs counter 0 (no PMINTENSET), then 2^32 instructions carry it out of bit 31
+    // (LP = 0): PMOVSSET_EL0 bit 0 must be set (D13.3, D24.5.21), but v5/v6 keep PMOVS trapped and
+    // feed the virtual copy only from the host's interrupt handler, which masks by PMINTENSET.
+    for (const [policy, over] of [
+      ['v5', { reservedHostCounters: 2 }],
+      ['v6', { cpu: qemu82, reservedHostCounters: 0 }],
+    ] as const) {
+      const c = config(policy, over);
+      const v = violation(c, 'guest-sees-overflow');
+      assert.deepEqual(steps(v).slice(-1), ['guest runs 4294967296 events 0x8 at EL1'], policy);
+      assert.match(v?.message ?? '', /an overflow\), but the guest reads PMOVSSET_EL0 = 0x0$/);
+    }
+    // mainline's emulated vPMU sets the flag (kvm_pmu_counter_increment() -> PMOVSSET).
+    assert.equal(
+      violation(config('mainline', { cpu: qemu82, reservedHostCounters: -1 }), 'guest-sees-overflow'),
+      undefined,
+    );
+  });
+
   test('mainline holds every invariant on the small space; v6 loses the guest PMCR_EL0.E at vcpu_put', () => {
     const run = runCheck({ space: 'small', depth: 3, filter: { policies: ['mainline', 'v6'] } });
     assert.equal(run.configurations, 2);
