@@ -2,9 +2,11 @@
 import { lookupRegister } from '../arch/catalogue.js';
 import { cpuFeatures, parseCpu } from '../arch/cpus.js';
 import { type DecodeContext, type DecodedValue, decodeValue } from '../arch/decode.js';
+import { InputError } from '../arch/errors.js';
 import { parseRegisterValue } from '../arch/fields.js';
 import type { Command } from './command.js';
 import { expectPositionals, parseCommandArgs, VALUE_RULE } from './command.js';
+import { decodeSyndromeCommand, syndromeRegister } from './esr.js';
 import { bitsText, hex, table } from './format.js';
 
 /** The decoded value as JSON: hex strings for values, problems as lines (unless `withProblems` is false). */
@@ -66,6 +68,11 @@ is a catalogue name (pmup cpus) or inline JSON such as
 '{"pmuVer":"PMUv3p5","n":6,"features":["FEAT_FGT"]}'.
 ${VALUE_RULE}
 
+ESR_EL1 and ESR_EL2 decode as syndromes (Arm ARM D24.2.46): EC [31:26], IL [25], ISS [24:0], and
+for EC 0x18 (a trapped MSR/MRS) the instruction the ISS describes. VALUE may also be KVM's log
+line, quoted: 'Unsupported guest sys_reg access at: ... { Op0( 3), Op1( 3), CRn( 9), CRm(12),
+Op2( 0), func_read }'.
+
 Exit status: 0 no problem, 1 problems listed (so "pmup decode MDCR_EL2 $v --cpu CPU && echo
 valid" is right), 2 bad input.
 
@@ -73,13 +80,19 @@ Examples:
   pmup decode MDCR_EL2 0x4e0
   pmup decode MDCR_EL2 0000000000000086       # bare hex, as %016llx prints it
   pmup decode PMCR_EL0 0x41013001 --cpu neoverse-n1
-  pmup decode MDCR_EL2 0x20086 --cpu neoverse-n2 --json`,
+  pmup decode MDCR_EL2 0x20086 --cpu neoverse-n2 --json
+  pmup decode ESR_EL2 0x623af871`,
   run(argv) {
     const { values, positionals } = parseCommandArgs('decode', argv, {
       cpu: { type: 'string' },
       json: { type: 'boolean' },
     });
     expectPositionals('decode', positionals, 2);
+    const syndrome = syndromeRegister(positionals[0]!);
+    if (syndrome !== undefined) {
+      if (values.cpu !== undefined) throw new InputError(`decode: --cpu does not apply to ${syndrome}`);
+      return decodeSyndromeCommand(syndrome, positionals[1]!, values.json === true);
+    }
     const ref = lookupRegister(positionals[0]!);
     const value = parseRegisterValue(positionals[1]!, `${ref.name} value`);
     let ctx: DecodeContext | undefined;

@@ -149,7 +149,7 @@ describe('pmup access', () => {
     assert.deepEqual(lines.slice(0, 3), [
       // The header shows every value as read (--set values in hex, zero-padded to 64 bits).
       'EL1 read of PMEVCNTR1_EL0 on inline (MDCR_EL2 = 0x000000000000001f, PMEVCNTR1_EL0 = 0x0000000000000055): CONSTRAINED UNPREDICTABLE (RES_HPMN), 2 distinct outcomes',
-      '  with all counters in the second range, or HPMN as 1: trap to EL2, EC 0x18, ISS 0x32f811',
+      '  with all counters in the second range, or HPMN as 1: trap to EL2, EC 0x18, ISS 0x32f811 (mrs x0, PMEVCNTR1_EL0, read)',
       '  with HPMN as 2..4: ok, value 0x55',
     ]);
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
