@@ -36,7 +36,7 @@ describe('pmup decode', () => {
     assert.equal(f['TDA'], '0x0');
     const r = run('decode', 'MDCR_EL2', '0x4e0');
     assert.match(r.stdout, /HPMN = 0 is reserved unless FEAT_HPMN0/);
-    assert.match(r.stdout, /CONSTRAINED UNPREDICTABLE/);
+    assert.match(r.stdout, /CONSTRAINED\s+UNPREDICTABLE/);
   });
   test('PMCR_EL0 0x41013001 on neoverse-n1: IMP Arm, IDCODE 1, N = 6, E = 1, no problems', () => {
     // Arm ARM D24.5.8: IMP [31:24], IDCODE [23:16], N [15:11], E [0]; 0x3000 >> 11 = 6.
