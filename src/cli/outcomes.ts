@@ -8,6 +8,7 @@
 
 import type { PeState } from '../arch/pmu/state.js';
 import { type CompletedOutcome, type OutcomeGroup, outcomeGroups, type StepOutcomes } from '../arch/step.js';
+import { EC_SYSREG_TRAP, sysregTrapOfIss, trapShortText } from '../arch/syndrome.js';
 import type { Choices, RuleName } from '../arch/unpredictable.js';
 import { hex } from './format.js';
 
@@ -77,6 +78,11 @@ export function behavioursInWords(combos: readonly Choices[]): string {
     .join(', or ');
 }
 
+/** " (mrs x0, PMEVCNTR5_EL0, read)": the instruction an EC 0x18 ISS describes (D24.2.46), else "". */
+function issInWords(ec: number, iss: number): string {
+  return ec === EC_SYSREG_TRAP ? ` (${trapShortText(sysregTrapOfIss(iss))})` : '';
+}
+
 /** An outcome in words: "ok, value 0x0", "UNDEFINED", "trap to EL2 (EC 0x18, ISS 0x...)". */
 export function completedInWords(o: CompletedOutcome): string {
   switch (o.kind) {
@@ -85,7 +91,7 @@ export function completedInWords(o: CompletedOutcome): string {
     case 'undefined':
       return 'UNDEFINED';
     case 'trap':
-      return `trap to EL${o.toEl}, EC ${hex(o.ec)}, ISS ${hex(o.iss)}`;
+      return `trap to EL${o.toEl}, EC ${hex(o.ec)}, ISS ${hex(o.iss)}${issInWords(o.ec, o.iss)}`;
   }
 }
 

@@ -13,6 +13,7 @@ import { accessCommand } from './access.js';
 import { batchCommand } from './batch.js';
 import { checkCommand } from './check.js';
 import type { Command } from './command.js';
+import { makeCompletionCommand } from './completion.js';
 import { cpusCommand } from './cpus.js';
 import { decodeCommand } from './decode.js';
 import { demoCommand } from './demo.js';
@@ -41,6 +42,7 @@ export const COMMANDS: readonly Command[] = [
   replayCommand,
   policiesCommand,
   batchCommand,
+  makeCompletionCommand(() => COMMANDS),
 ];
 
 const USAGE = `pmup: an executable model of Arm PMU counter partitioning (MDCR_EL2.HPMN)
