@@ -55,7 +55,9 @@ export function splitSyndrome(value: bigint): Syndrome {
 
 /**
  * The Exception Classes of D24.2.46 ESR_EL2.EC, in words; values absent here are unallocated
- * (or not named by this model).
+ * (or not named by this model). Checked against the EC table of D24.2.45 ESR_EL1 (M.a.a), which
+ * has every value here but those only EL2 takes: 0x12, 0x13 (HVC, SMC from AArch32) and 0x16,
+ * 0x17 (HVC, SMC from AArch64), taken from the ESR_EL2 description.
  */
 const EC_NAMES: ReadonlyMap<number, string> = new Map([
   [0x00, 'Unknown reason (includes UNDEFINED instructions)'],
