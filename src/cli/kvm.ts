@@ -63,13 +63,16 @@ function reportText(r: ScenarioReport, cpuOf: (id: number) => CpuDef): string {
           c.pe.config.cpu.name,
           `PMU ${p.name} (type ${p.type})`,
           `N = ${p.n}`,
-          `hpmn_max = ${p.hpmnMax}`,
+          p.hpmnMax < 0 ? 'hpmn_max = -1 (not partitioned)' : `hpmn_max = ${p.hpmnMax}`,
           `cntr_mask ${hex(p.cntrMask)}`,
         ];
       }),
     ),
   );
-  out.push(`  VHE ${w.host.vhe}, armv8pmu_hpmn_max = ${w.host.armv8pmuHpmnMax}`);
+  const globalMax = w.host.armv8pmuHpmnMax;
+  out.push(
+    `  VHE ${w.host.vhe}, armv8pmu_hpmn_max = ${globalMax}${globalMax < 0 ? ' (no PMU partitioned)' : ''}`,
+  );
   for (const l of w.log) out.push(`  dmesg: ${l}`);
   out.push('', 'ioctls:');
   out.push(
@@ -104,11 +107,11 @@ function reportText(r: ScenarioReport, cpuOf: (id: number) => CpuDef): string {
       );
     }
   }
-  if (r.mdcrEl2After !== undefined && r.mdcrEl2After !== r.mdcrEl2AtLoad) {
+  if (r.mdcrEl2After !== undefined && r.mdcrEl2AtLoad !== undefined && r.mdcrEl2After !== r.mdcrEl2AtLoad) {
     out.push(
       '',
-      'MDCR_EL2 after the first guest PMU access (kvm_pmu_set_physical_access()):',
-      mdcrText(r.mdcrEl2After, cpuOf(r.cpu)),
+      `MDCR_EL2 after the first guest PMU access (kvm_pmu_set_physical_access()): ${hex(r.mdcrEl2After)}, changed:`,
+      ...mdcrDiff(r.mdcrEl2AtLoad, r.mdcrEl2After).map((l) => `  ${l}`),
     );
   }
   if (r.atLoad !== undefined) {
@@ -121,6 +124,15 @@ function reportText(r: ScenarioReport, cpuOf: (id: number) => CpuDef): string {
     }
   }
   out.push(...guestWriteText(r.guestWrite), ...guestCountText(r.guestCount));
+  const next = vmmNextSteps(r);
+  if (next.length > 0) out.push('', 'what a VMM would do next:', ...next.map((l) => `  - ${l}`));
+  const readings = modelReadings(r);
+  if (readings.length > 0)
+    out.push(
+      '',
+      "the model's readings (inferences, not the kernel's text):",
+      ...readings.map((l) => `  - ${l}`),
+    );
   out.push(
     '',
     r.problems.length === 0 ? 'problems found: none' : 'problems found (exit status 1):',
@@ -171,7 +183,9 @@ function reportJson(r: ScenarioReport, cpuOf: (id: number) => CpuDef): object {
     },
     ioctls: r.ioctls,
     cpu: r.cpu,
-    exit: r.exit ?? null,
+    /** How KVM_RUN returned (null: it was refused); the process's exit status is `status`. */
+    kvmExit: r.exit ?? null,
+    status: r.problems.length === 0 ? 0 : 1,
     loadTrace: r.loadTrace,
     mdcrEl2: decoded(r.mdcrEl2AtLoad) ?? null,
     mdcrEl2After: r.mdcrEl2After === undefined ? null : hex(r.mdcrEl2After),
@@ -195,6 +209,56 @@ function reportJson(r: ScenarioReport, cpuOf: (id: number) => CpuDef): object {
     problems: r.problems,
     notes: r.notes,
   };
+}
+
+/** The MDCR_EL2 fields that differ between two values, one line each: `TPM 1 -> 0`. */
+function mdcrDiff(before: bigint, after: bigint): string[] {
+  const def = lookupRegister('MDCR_EL2').def;
+  const out: string[] = [];
+  for (const f of def.fields) {
+    if (f.name === 'RES0' || f.name === 'RES1') continue;
+    const [hi, lo] = f.bits;
+    const mask = ((1n << BigInt(hi - lo + 1)) - 1n) << BigInt(lo);
+    const a = (before & mask) >> BigInt(lo);
+    const b = (after & mask) >> BigInt(lo);
+    if (a !== b) out.push(`${f.name} ${hex(a)} -> ${hex(b)}`);
+  }
+  return out;
+}
+
+/** For each refused ioctl, what a VMM does next, in one line. */
+function vmmNextSteps(r: ScenarioReport): string[] {
+  const out: string[] = [];
+  for (const i of r.ioctls) {
+    if (i.errno === undefined) continue;
+    if (i.call.includes('SET_NR_COUNTERS')) {
+      out.push(
+        `${i.call} was refused (${i.errno}): keep the default nr_pmu_counters (${r.nrPmuCounters}) or ask for no more than the limit the message names`,
+      );
+    } else if (i.call.includes('ENABLE_PARTITION') || i.call.includes('PARTITION_PMU')) {
+      out.push(
+        `${i.call} was refused (${i.errno}): the kernel offers no partition here; a VMM falls back to the emulated vPMU`,
+      );
+    } else if (i.call.startsWith('KVM_RUN')) {
+      out.push(`${i.call} was refused (${i.errno}): the vCPU cannot run; fix the set-up it names`);
+    } else {
+      out.push(`${i.call} was refused (${i.errno}): ${i.why}`);
+    }
+  }
+  if (r.exit === 'FAIL_ENTRY_CPU_UNSUPPORTED')
+    out.push(
+      `KVM_RUN returned KVM_EXIT_FAIL_ENTRY on CPU ${r.cpu}: pin the vCPU thread to the VM's supported CPUs`,
+    );
+  return out;
+}
+
+/** Where this report rests on a reading of the kernel that the sources do not settle. */
+function modelReadings(r: ScenarioReport): string[] {
+  const name = r.world.policy.name;
+  if (name !== 'v5' && name !== 'review') return [];
+  return [
+    "v5's kvm_arm_pmu_get_max_counters() is read literally as the popcount of the host-only cntr_mask (the counters reserved for the host); no v5 patch corrects it (src/kvm/vpmu.ts)",
+  ];
 }
 
 export const kvmCommand: Command = {

@@ -141,7 +141,7 @@ describe('pmup kvm', () => {
     ];
     const { status, out } = json(...args);
     assert.equal(status, 1);
-    assert.equal(out.exit, 'FAIL_ENTRY_CPU_UNSUPPORTED');
+    assert.equal(out.kvmExit, 'FAIL_ENTRY_CPU_UNSUPPORTED');
     assert.equal(field(out, 'HPMN'), '0x8');
     assert.ok(
       out.problems.some((p: Finding) => p.code === 'hpmn-reserved' && /HPMN = 8 is reserved/.test(p.message)),
@@ -187,5 +187,39 @@ describe('pmup kvm', () => {
       assert.match(r.stderr, re, args.join(' '));
       assert.equal(r.stderr.trimEnd().split('\n').length, 1, `${args.join(' ')}: one line`);
     }
+  });
+});
+
+describe('pmup kvm: readable answers (issue 11)', () => {
+  test('hpmn_max = -1 is explained; MDCR_EL2 after the first access is a diff; the VMM next step and the inference are said', () => {
+    const plain = kvm('--cpu', 'qemu-max-8-2', '--policy', 'mainline');
+    assert.match(plain.stdout, /hpmn_max = -1 \(not partitioned\)/);
+    // v6 on a CPU with FEAT_FGT: once the guest owns the PMU, kvm_arm_setup_mdcr_el2() clears TPM
+    // [6] and TPMCR [5] (v6 10/19, as v5 15/24), and nothing else changes.
+    const v6 = kvm('--cpu', 'qemu-max-8-2', '--reserved-host', '2', '--nr', '4', '--policy', 'v6');
+    assert.match(
+      v6.stdout,
+      /^MDCR_EL2 after the first guest PMU access .*changed:\n {2}TPM 0x1 -> 0x0\n {2}TPMCR 0x1 -> 0x0\n/m,
+    );
+    const v5 = kvm('--cpu', 'neoverse-n2', '--reserved-host', '2', '--nr', '4', '--policy', 'v5');
+    assert.match(
+      v5.stdout,
+      /^ {2}- KVM_SET_DEVICE_ATTR\(PMU_V3_SET_NR_COUNTERS, 4\) was refused \(EINVAL\): keep the default/m,
+    );
+    assert.match(v5.stdout, /^the model's readings \(inferences, not the kernel's text\):$/m);
+  });
+  test('--json separates how KVM_RUN returned from the process exit status', () => {
+    const { status, out } = json(
+      '--cpu',
+      'qemu-max-8-2',
+      '--reserved-host',
+      '2',
+      '--nr',
+      '4',
+      '--policy',
+      'v6',
+    );
+    assert.equal(out.kvmExit, 'GUEST_ENTERED');
+    assert.equal(out.status, status);
   });
 });
