@@ -212,4 +212,3 @@ describe('pmup kvm: readable answers (issue 11)', () => {
     assert.match(v5.stdout, /^the model's readings \(inferences, not the kernel's text\):$/m);
   });
 });
-});
