@@ -21,7 +21,8 @@ export const insnCommand: Command = {
 
 Decodes a 32-bit MRS/MSR (register) instruction word to its assembler text and register, or
 assembles the text to its word (Arm ARM C6.2 MRS, MSR (register)). A word that is not an
-MRS/MSR to a register of the catalogue is an error. WORD is read as a register value.
+MRS/MSR (register) is an error; a register outside the catalogue is named by its encoding
+(S3_0_C0_C0_0). WORD is read as a register value.
 ${VALUE_RULE}
 
 Examples:
@@ -49,12 +50,16 @@ Examples:
     if (insn === undefined)
       throw new InputError(`Cannot decode ${hex(word, 8)}: not an MRS or MSR (register) instruction`);
     const reg = registerAt(insn.encoding);
-    if (reg === undefined) {
-      throw new InputError(
-        `Cannot decode ${hex(word, 8)}: ${insn.dir} of ${genericName(insn.encoding)}, which is not a register of the catalogue`,
-      );
-    }
     const text = sysregInsnText(insn);
+    if (reg === undefined) {
+      // A register outside the catalogue is named by its encoding (op0_op1_Cn_Cm_op2).
+      if (values.json) {
+        return ok(
+          JSON.stringify({ word: hex(word, 8), text, register: null, direction: insn.dir, rt: insn.rt }),
+        );
+      }
+      return ok(`${text}  (not a register of the catalogue)`);
+    }
     if (values.json)
       return ok(
         JSON.stringify({ word: hex(word, 8), text, register: reg.name, direction: insn.dir, rt: insn.rt }),
