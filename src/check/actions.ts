@@ -14,7 +14,7 @@ import { kvmRun } from '../kvm/api.js';
 import { type GuestOutcome, guestAccess, guestRun } from '../kvm/guest.js';
 import { kvmArchVcpuPut } from '../kvm/lifecycle.js';
 import { hostRun, perfEventOpen } from '../kvm/perf.js';
-import { kvmCreatePartitionedVm } from '../kvm/scenario.js';
+import { kvmAddPartitionedVm, kvmCreatePartitionedVm } from '../kvm/scenario.js';
 import { getVcpu, type VcpuRef, type World } from '../kvm/world.js';
 import type { Configuration } from './config.js';
 
@@ -40,7 +40,13 @@ export type Action =
    */
   | { readonly kind: 'host-count'; readonly cpu: number; readonly event: number; readonly times: bigint }
   /** The vCPU is preempted and resumes: vcpu_put, then KVM_RUN on `cpu` (the same CPU, or a migration). */
-  | { readonly kind: 'reschedule'; readonly cpu: number };
+  | { readonly kind: 'reschedule'; readonly cpu: number }
+  /** The second VM's vCPU: KVM_RUN on a CPU, vcpu_put, or its guest's first PMU access (PMCR_EL0 read). */
+  | { readonly kind: 'other-run'; readonly cpu: number }
+  | { readonly kind: 'other-put' }
+  | { readonly kind: 'other-touch' }
+  /** A host perf event counting INST_RETIRED opened on a CPU (perf_event_open()). */
+  | { readonly kind: 'perf-open'; readonly cpu: number };
 
 /** An action in words, as a replay shows it. */
 export function actionText(a: Action): string {
@@ -61,6 +67,14 @@ export function actionText(a: Action): string {
       return `host runs ${a.times} events 0x${a.event.toString(16)} at EL2 on CPU ${a.cpu}`;
     case 'reschedule':
       return `vcpu_put, then KVM_RUN on CPU ${a.cpu}`;
+    case 'other-run':
+      return `the other VM's vCPU: KVM_RUN on CPU ${a.cpu}`;
+    case 'other-put':
+      return "the other VM's vCPU: vcpu_put";
+    case 'other-touch':
+      return "the other VM's guest reads PMCR_EL0";
+    case 'perf-open':
+      return `host perf_event_open(INST_RETIRED) on CPU ${a.cpu}`;
   }
 }
 
@@ -68,6 +82,8 @@ export function actionText(a: Action): string {
 export interface CheckState {
   readonly world: World;
   readonly vcpu: VcpuRef;
+  /** The second VM's vCPU, when the configuration has one. */
+  readonly other?: VcpuRef;
 }
 
 /** One successor: the action, the behaviours the hardware took, what the guest observed. */
@@ -109,11 +125,25 @@ export function initialState(c: Configuration): {
     unsupportedCheckFirst: c.unsupportedCheckFirst,
   });
   let world = vm.world;
+  const refused = vm.problems.map((p) => p.message);
+  let other: VcpuRef | undefined;
+  if (c.secondVm === true) {
+    const vm2 = kvmAddPartitionedVm(world, {
+      policy: c.policy,
+      cpu: c.cpu,
+      reservedHostCounters: c.reservedHostCounters,
+      ...(c.nr === undefined ? {} : { nr: c.nr }),
+    });
+    world = vm2.world;
+    other = vm2.vcpu;
+    refused.push(...vm2.problems.map((p) => `second VM: ${p.message}`));
+  }
   for (const hc of world.host.cpus) {
     const r = perfEventOpen(world, hc.id, INST_RETIRED);
     if (r.errno === undefined) world = r.world;
   }
-  return { state: { world, vcpu: vm.vcpu }, refused: vm.problems.map((p) => p.message) };
+  const state: CheckState = other === undefined ? { world, vcpu: vm.vcpu } : { world, vcpu: vm.vcpu, other };
+  return { state, refused };
 }
 
 /** The guest register steps a schedule may take (EL1). */
@@ -154,6 +184,15 @@ export function enabledActions(state: CheckState): Action[] {
   }
   for (const hc of state.world.host.cpus) {
     out.push({ kind: 'host-count', cpu: hc.id, event: INST_RETIRED, times: 100n });
+  }
+  if (state.other !== undefined) {
+    const o = getVcpu(state.world, state.other);
+    for (const hc of state.world.host.cpus) if (o.cpu !== hc.id) out.push({ kind: 'other-run', cpu: hc.id });
+    if (o.cpu >= 0) out.push({ kind: 'other-put' }, { kind: 'other-touch' });
+    // A bounded number of host events: perf opens at most two more.
+    if (state.world.host.perfEvents.length < state.world.host.cpus.length + 2) {
+      for (const hc of state.world.host.cpus) out.push({ kind: 'perf-open', cpu: hc.id });
+    }
   }
   return out;
 }
@@ -201,6 +240,23 @@ function attempt(state: CheckState, a: Action, choices: Choices, checkFirst: boo
       const r = kvmRun(put, vcpu, { cpu: a.cpu, unsupportedCheckFirst: checkFirst });
       return r.errno === undefined ? { world: r.world } : undefined;
     }
+    case 'other-run': {
+      if (state.other === undefined) return undefined;
+      const r = kvmRun(world, state.other, { cpu: a.cpu, unsupportedCheckFirst: checkFirst });
+      return r.errno === undefined ? { world: r.world } : undefined;
+    }
+    case 'other-put':
+      return state.other === undefined ? undefined : { world: kvmArchVcpuPut(world, state.other).world };
+    case 'other-touch': {
+      if (state.other === undefined || getVcpu(world, state.other).onUnsupportedCpu) return undefined;
+      const r = guestAccess(world, state.other, { el: 1, dir: 'read', reg: 'PMCR_EL0', choices });
+      if (r.outcome.kind === 'unpredictable') return { unpredictable: r.outcome };
+      return { world: r.world };
+    }
+    case 'perf-open': {
+      const r = perfEventOpen(world, a.cpu, INST_RETIRED);
+      return r.errno === undefined ? { world: r.world } : undefined;
+    }
     case 'host-count': {
       const r = hostRun(world, a.cpu, { [a.event]: a.times }, { choices });
       return r.unpredictable === undefined ? { world: r.world } : { unpredictable: r.unpredictable };
@@ -231,7 +287,7 @@ export function successors(state: CheckState, a: Action, unsupportedCheckFirst =
       for (const b of r.unpredictable.allowed) explore({ ...choices, [rule]: b });
       return;
     }
-    const after: CheckState = { world: r.world, vcpu: state.vcpu };
+    const after: CheckState = { ...state, world: r.world };
     out.push({
       action: a,
       choices,

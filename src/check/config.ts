@@ -25,6 +25,8 @@ export interface Configuration {
   readonly nr?: number;
   /** The reviewer's order: ON_UNSUPPORTED_CPU set before MDCR_EL2 is computed. */
   readonly unsupportedCheckFirst: boolean;
+  /** A second VM, set up the same way, whose vCPU the schedules run on the host's CPUs too. */
+  readonly secondVm?: boolean;
 }
 
 /** The configuration in one line: `v5 cortex-a710+cortex-a510 reserved=14 nr=8`. */
@@ -32,7 +34,8 @@ export function configurationText(c: Configuration): string {
   const cpus = c.other === undefined ? c.cpu.name : `${c.cpu.name}+${c.other.name}`;
   const nr = c.nr === undefined ? 'default' : String(c.nr);
   const order = c.unsupportedCheckFirst ? ' check-first' : '';
-  return `${c.policy.name} ${cpus} reserved=${c.reservedHostCounters} nr=${nr}${order}`;
+  const vm2 = c.secondVm === true ? ' +vm' : '';
+  return `${c.policy.name} ${cpus} reserved=${c.reservedHostCounters} nr=${nr}${order}${vm2}`;
 }
 
 /** The hosts of a space: one CPU type, or [VM's CPU type, another] (catalogue names or CPUs). */
@@ -81,6 +84,8 @@ interface SpaceDef {
   readonly reserved: (n: number) => readonly number[];
   /** SET_NR_COUNTERS values for a CPU with N counters (undefined: not called). */
   readonly nr: (n: number) => readonly (number | undefined)[];
+  /** Whether each configuration has a second VM. */
+  readonly secondVm?: boolean;
 }
 
 const uniq = <T>(xs: readonly T[]): T[] => [...new Set(xs)];
@@ -117,6 +122,14 @@ const SPACES: Readonly<Record<string, SpaceDef>> = {
     ],
     reserved: (n) => uniq([-1, 0, 1, Math.floor(n / 2), Math.max(n - 1, 0), n]),
     nr: (n) => uniq([undefined, 0, 1, Math.floor(n / 2), n, n + 1]),
+  },
+  smp: {
+    description:
+      'two QEMU max 8.2 CPUs (one PMU) and two VMs, one vCPU each; reservations -1, 2; nr default, 4',
+    hosts: () => [['qemu-max-8-2', 'qemu-max-8-2']],
+    reserved: () => [-1, 2],
+    nr: () => [undefined, 4],
+    secondVm: true,
   },
   small: {
     description: 'the seed pair only, with the seed reservation and request (for quick runs and tests)',
@@ -174,7 +187,13 @@ export function* configurations(name: string, filter: SpaceFilter = {}): Generat
       for (const reservedHostCounters of space.reserved(cpu.n)) {
         for (const nr of space.nr(cpu.n)) {
           for (const first of filter.bothOrders === true ? [false, true] : [false]) {
-            const base = { policy, cpu, reservedHostCounters, unsupportedCheckFirst: first };
+            const base = {
+              policy,
+              cpu,
+              reservedHostCounters,
+              unsupportedCheckFirst: first,
+              ...(space.secondVm === true ? { secondVm: true } : {}),
+            };
             const withOther = other === undefined ? base : { ...base, other };
             yield nr === undefined ? withOther : { ...withOther, nr };
           }

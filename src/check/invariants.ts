@@ -307,6 +307,36 @@ const guestSeesOverflow: Invariant = {
   },
 };
 
+const hostEventsOffGuestCounters: Invariant = {
+  name: 'host-events-off-guest-counters',
+  description:
+    'While a partitioned vCPU that owns its counters (PMU context PHYSICAL) runs on a CPU, no host perf event sits on one of its first-range counters there',
+  source:
+    'Arm ARM D13.1.1 (the first range belongs to EL1 and EL0: the guest); v5 06/24 and v7 13/20 keep host events on the host mask while a vCPU is loaded (kvm_pmu_set_guest_counters())',
+  check(t) {
+    const cpu = loadedCpu(t);
+    if (cpu === undefined || !guestRunning(t.after)) return undefined;
+    const w = t.after.world;
+    if (!kvmVcpuPmuIsPartitioned(w, t.after.vcpu, cpu)) return undefined;
+    if (getVcpu(w, t.after.vcpu).pmu.access !== 'PHYSICAL') return undefined;
+    const pe = getHostCpu(w, cpu).pe;
+    const hpmn = Number(get(pe.regs.MDCR_EL2, MDCR_EL2_HPMN));
+    if (hpmn > pe.config.n) return undefined;
+    const guest = vmGuestCounterMask(w, getVm(w, t.after.vcpu.vm), cpu) & ((1n << BigInt(hpmn)) - 1n);
+    const e = w.host.perfEvents.find(
+      (x) =>
+        x.cpu === cpu &&
+        x.state === 'active' &&
+        x.idx >= 0 &&
+        x.idx < 31 &&
+        ((guest >> BigInt(x.idx)) & 1n) === 1n,
+    );
+    return e === undefined
+      ? undefined
+      : `host perf event ${e.id} sits on PMEVCNTR${e.idx}_EL0 of CPU ${cpu}, a first-range counter of the running vCPU`;
+  },
+};
+
 /** Every invariant, in report order. */
 export const INVARIANTS: readonly Invariant[] = [
   hpmnNotReserved,
@@ -314,6 +344,7 @@ export const INVARIANTS: readonly Invariant[] = [
   hostCountersUntouched,
   hostEventsKeepCounting,
   masksDisjoint,
+  hostEventsOffGuestCounters,
   guestStateSurvives,
   promisedTraps,
   guestCountersNotEl2,

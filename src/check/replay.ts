@@ -28,6 +28,7 @@ interface TokenJson {
   readonly reserved: number;
   readonly nr?: number;
   readonly first: boolean;
+  readonly vm2?: boolean;
   readonly trace: readonly { readonly a: Record<string, string | number>; readonly c: Choices }[];
 }
 
@@ -49,7 +50,11 @@ function actionOf(j: Record<string, string | number>): Action {
     kind !== 'guest-setup' &&
     kind !== 'guest-count' &&
     kind !== 'host-count' &&
-    kind !== 'reschedule'
+    kind !== 'reschedule' &&
+    kind !== 'other-run' &&
+    kind !== 'other-put' &&
+    kind !== 'other-touch' &&
+    kind !== 'perf-open'
   ) {
     throw new InputError(`replay: the token has an unknown step ${JSON.stringify(kind)}`);
   }
@@ -66,6 +71,7 @@ export function replayToken(c: Configuration, trace: readonly TraceStep[]): stri
     reserved: c.reservedHostCounters,
     ...(c.nr === undefined ? {} : { nr: c.nr }),
     first: c.unsupportedCheckFirst,
+    ...(c.secondVm === true ? { vm2: true } : {}),
     trace: trace.map((s) => ({ a: actionJson(s.action), c: s.choices })),
   };
   return Buffer.from(JSON.stringify(j)).toString('base64url');
@@ -96,6 +102,7 @@ export function parseReplayToken(
     cpu: lookupCpu(j.cpu),
     reservedHostCounters: j.reserved,
     unsupportedCheckFirst: j.first === true,
+    ...(j.vm2 === true ? { secondVm: true } : {}),
   };
   const withOther = j.other === undefined ? base : { ...base, other: lookupCpu(j.other) };
   const configuration: Configuration = j.nr === undefined ? withOther : { ...withOther, nr: j.nr };

@@ -150,7 +150,12 @@ export interface PartitionedVm {
  */
 export function kvmCreatePartitionedVm(o: ScenarioOptions): PartitionedVm {
   const cpus = o.on === undefined ? [o.cpu] : [o.cpu, o.on];
-  let w = makeWorld(o.policy, { cpus, reservedHostCounters: o.reservedHostCounters });
+  return kvmAddPartitionedVm(makeWorld(o.policy, { cpus, reservedHostCounters: o.reservedHostCounters }), o);
+}
+
+/** The same VMM set-up as kvmCreatePartitionedVm(), of one more VM on an existing host. */
+export function kvmAddPartitionedVm(world: World, o: ScenarioOptions): PartitionedVm {
+  let w = world;
   const ioctls: IoctlRecord[] = [];
   const problems: Finding[] = [];
   const say = (code: string, message: string) => problems.push({ code, message });

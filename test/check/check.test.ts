@@ -150,6 +150,28 @@ describe('the verifier rediscovers the findings', () => {
     );
   });
 
+  test("v7: cntr_mask is per PMU, host_squeezed per CPU: another VM's vcpu_put hands a running vCPU's counters to perf", () => {
+    // Two CPUs of one PMU, two VMs. Both vCPUs own their counters (kvm_pmu_set_guest_counters()
+    // took 0..3 from the PMU's cntr_mask, v7 13/20); the other VM's vcpu_put on CPU 1 gives the
+    // mask back to the whole PMU, and a perf event opened on CPU 0 lands on counter 0, a first-range
+    // counter of the vCPU still running there (D13.1.1).
+    const qemu = lookupCpu('qemu-max-8-2');
+    const c = config('v7', { cpu: qemu, other: qemu, reservedHostCounters: 2, secondVm: true });
+    const v = violation(c, 'host-events-off-guest-counters', 6);
+    assert.deepEqual(steps(v), [
+      'KVM_RUN on CPU 0',
+      'guest mrs x0, PMCR_EL0',
+      "the other VM's vCPU: KVM_RUN on CPU 1",
+      "the other VM's guest reads PMCR_EL0",
+      "the other VM's vCPU: vcpu_put",
+      'host perf_event_open(INST_RETIRED) on CPU 0',
+    ]);
+    assert.match(
+      v?.message ?? '',
+      /sits on PMEVCNTR0_EL0 of CPU 0, a first-range counter of the running vCPU$/,
+    );
+  });
+
   test('mainline holds every invariant on the small space; v6 loses the guest PMCR_EL0.E at vcpu_put', () => {
     const run = runCheck({ space: 'small', depth: 3, filter: { policies: ['mainline', 'v6'] } });
     assert.equal(run.configurations, 2);
