@@ -157,6 +157,13 @@ const hostEventsKeepCounting: Invariant = {
   },
 };
 
+/** The CPU a partitioned vCPU runs on after the transition (loaded and entered), or undefined. */
+function runningPartitionedCpu(t: Transition): number | undefined {
+  const cpu = loadedCpu(t);
+  if (cpu === undefined || !guestRunning(t.after)) return undefined;
+  return kvmVcpuPmuIsPartitioned(t.after.world, t.after.vcpu, cpu) ? cpu : undefined;
+}
+
 const masksDisjoint: Invariant = {
   name: 'masks-disjoint',
   description:
@@ -164,10 +171,9 @@ const masksDisjoint: Invariant = {
   source:
     'v5 06/24 kvm_pmu_host_counter_mask(), kvm_pmu_guest_counter_mask(): the two halves of the partition',
   check(t) {
-    const cpu = loadedCpu(t);
-    if (cpu === undefined || !guestRunning(t.after)) return undefined;
+    const cpu = runningPartitionedCpu(t);
+    if (cpu === undefined) return undefined;
     const w = t.after.world;
-    if (!kvmVcpuPmuIsPartitioned(w, t.after.vcpu, cpu)) return undefined;
     const pe = getHostCpu(w, cpu).pe;
     const both =
       vmGuestCounterMask(w, getVm(w, t.after.vcpu.vm), cpu) & cpuHostCounterMask(w, cpu) & implemented(pe);
@@ -314,10 +320,9 @@ const hostEventsOffGuestCounters: Invariant = {
   source:
     'Arm ARM D13.1.1 (the first range belongs to EL1 and EL0: the guest); v5 06/24 and v7 13/20 keep host events on the host mask while a vCPU is loaded (kvm_pmu_set_guest_counters())',
   check(t) {
-    const cpu = loadedCpu(t);
-    if (cpu === undefined || !guestRunning(t.after)) return undefined;
+    const cpu = runningPartitionedCpu(t);
+    if (cpu === undefined) return undefined;
     const w = t.after.world;
-    if (!kvmVcpuPmuIsPartitioned(w, t.after.vcpu, cpu)) return undefined;
     if (getVcpu(w, t.after.vcpu).pmu.access !== 'PHYSICAL') return undefined;
     const pe = getHostCpu(w, cpu).pe;
     const hpmn = Number(get(pe.regs.MDCR_EL2, MDCR_EL2_HPMN));
