@@ -342,6 +342,21 @@ const hostEventsOffGuestCounters: Invariant = {
   },
 };
 
+const noPmuUndefined: Invariant = {
+  name: 'no-pmu-undefined',
+  description:
+    'A vCPU created without a PMU (no KVM_ARM_VCPU_PMU_V3) finds every PMU register access UNDEFINED',
+  source:
+    'KVM arch/arm64/kvm/sys_regs.c: PMU register accesses of a vCPU without kvm_vcpu_has_pmu() inject an Undefined Instruction exception (pmu_access_el0_disabled() and friends); pKVM protected VMs without PMUVer (pvm_init_traps_mdcr())',
+  check(t) {
+    const a = t.action;
+    if (a.kind !== 'guest' || t.outcome === undefined) return undefined;
+    if (getVcpu(t.before.world, t.before.vcpu).pmuV3) return undefined;
+    if (t.outcome.kind === 'undefined') return undefined;
+    return `the vCPU has no PMU, but its ${a.dir} of ${a.reg} answered ${t.outcome.kind}${t.by === undefined ? '' : ` (by ${t.by === 'kvm' ? 'KVM' : 'the hardware'})`}`;
+  },
+};
+
 /** Every invariant, in report order. */
 export const INVARIANTS: readonly Invariant[] = [
   hpmnNotReserved,
@@ -354,5 +369,6 @@ export const INVARIANTS: readonly Invariant[] = [
   promisedTraps,
   guestCountersNotEl2,
   guestSeesOverflow,
+  noPmuUndefined,
   noKernelFault,
 ];

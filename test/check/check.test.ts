@@ -240,6 +240,22 @@ describe('no invariant is vacuous: a deliberately broken policy violates it', ()
     );
   });
 
+  test('no-pmu-undefined: a pKVM protected VM without a PMU whose TPM and TPMCR are cleared reaches the hardware', () => {
+    // pvm_init_traps_mdcr() sets MDCR_EL2.TPM [6] and TPMCR [5] for a protected VM without a PMU;
+    // without them an EL1 access of PMCR_EL0 completes on the hardware (D24.5.8 accessor) instead of
+    // trapping to KVM, which would inject UNDEFINED.
+    const TPM_TPMCR = (1n << 6n) | (1n << 5n);
+    const p = broken('broken-pkvm', 'pkvm', (r) => ({ ...r, mdcrEl2: r.mdcrEl2 & ~TPM_TPMCR }));
+    const c = config(p, { cpu: qemu82, reservedHostCounters: -1 });
+    const v = violation(c, 'no-pmu-undefined', 2);
+    assert.deepEqual(steps(v), ['KVM_RUN on CPU 0', 'guest mrs x0, PMCR_EL0']);
+    assert.match(v?.message ?? '', /answered ok \(by the hardware\)$/);
+    assert.equal(
+      violation(config('pkvm', { cpu: qemu82, reservedHostCounters: -1 }), 'no-pmu-undefined', 2),
+      undefined,
+    );
+  });
+
   test('the space takes policies defined outside the registry', () => {
     const p = broken('broken-hpmn', 'v6', (r) => ({ ...r, mdcrEl2: r.mdcrEl2 | HPMN }));
     const run = runCheck({
