@@ -9,7 +9,7 @@
 
 import { CPUS, type CpuDef, lookupCpu, parseInlineCpu } from '../arch/cpus.js';
 import { InputError } from '../arch/errors.js';
-import type { PmuVersion } from '../arch/features.js';
+import { PMU_VERSIONS } from '../arch/features.js';
 import { POLICIES, type Policy } from '../kvm/policy.js';
 
 /** One hardware and VMM configuration under one policy. */
@@ -41,17 +41,6 @@ export function configurationText(c: Configuration): string {
 /** The hosts of a space: one CPU type, or [VM's CPU type, another] (catalogue names or CPUs). */
 type HostShape = readonly [string | CpuDef] | readonly [string | CpuDef, string | CpuDef];
 
-/** The PMU versions a synthetic CPU can have. */
-const SYNTHETIC_VERSIONS: readonly PmuVersion[] = [
-  'PMUv3',
-  'PMUv3p1',
-  'PMUv3p4',
-  'PMUv3p5',
-  'PMUv3p7',
-  'PMUv3p8',
-  'PMUv3p9',
-];
-
 /**
  * Synthetic CPUs: every PMU version, each N of `ns`, without FEAT_FGT, with it, and with FEAT_FGT
  * and FEAT_HPMN0 (which needs it, A2.2.7), and FEAT_PMUv3_ICNTR on the PMUv3p9 ones too; all with
@@ -59,7 +48,7 @@ const SYNTHETIC_VERSIONS: readonly PmuVersion[] = [
  */
 function syntheticCpus(ns: readonly number[]): CpuDef[] {
   const out: CpuDef[] = [];
-  for (const pmuVer of SYNTHETIC_VERSIONS) {
+  for (const pmuVer of PMU_VERSIONS) {
     for (const n of ns) {
       const sets: string[][] = [[], ['FEAT_FGT'], ['FEAT_FGT', 'FEAT_HPMN0']];
       if (pmuVer === 'PMUv3p9') sets.push(['FEAT_FGT', 'FEAT_HPMN0', 'FEAT_PMUv3_ICNTR']);

@@ -28,7 +28,8 @@ function intOption(text: string, name: string, min: number, max: number, why: st
   return v;
 }
 
-function outcomeText(o: GuestOutcome): string {
+/** A guest access's outcome in words (also pmup replay's). */
+export function outcomeText(o: GuestOutcome): string {
   switch (o.kind) {
     case 'ok':
       if (o.value === undefined) return 'ok';

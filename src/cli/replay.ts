@@ -2,27 +2,11 @@
 import { actionText } from '../check/actions.js';
 import { configurationText } from '../check/config.js';
 import { parseReplayToken, replay } from '../check/replay.js';
-import type { GuestOutcome } from '../kvm/guest.js';
 import type { Command } from './command.js';
 import { expectPositionals, parseCommandArgs } from './command.js';
 import { hex } from './format.js';
 import { ok } from './io.js';
-
-function outcomeText(o: GuestOutcome): string {
-  switch (o.kind) {
-    case 'ok':
-      if (o.value === undefined) return 'ok';
-      return o.unknown === undefined
-        ? `ok, ${hex(o.value)}`
-        : `ok, ${hex(o.value)} (UNKNOWN bits ${hex(o.unknown)})`;
-    case 'undefined':
-      return 'UNDEFINED';
-    case 'trap':
-      return `trap to EL${o.toEl}`;
-    case 'unpredictable':
-      return `CONSTRAINED UNPREDICTABLE (${o.rule})`;
-  }
-}
+import { outcomeText } from './kvm.js';
 
 export const replayCommand: Command = {
   name: 'replay',

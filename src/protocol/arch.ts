@@ -6,7 +6,6 @@
  * @module
  */
 
-import type { AccessOutcome } from '../arch/access.js';
 import { bits, makePeState, type PeState, put, storageOf, storedValue } from '../arch/pmu/state.js';
 import { type CompletedOutcome, type OutcomeGroup, type StepOutcomes, stepOutcomes } from '../arch/step.js';
 import type { Choices, RuleName } from '../arch/unpredictable.js';
@@ -80,13 +79,6 @@ function completedJson(o: CompletedOutcome): CompletedAnswer {
     case 'trap':
       return { outcome: 'trap', toEl: o.toEl, ec: hex(BigInt(o.ec)), iss: hex(BigInt(o.iss)) };
   }
-}
-
-/** The JSON form of an access outcome (one evaluation, under fixed choices). */
-export function outcomeJson(o: AccessOutcome, via?: RuleName): StepAnswer {
-  if (o.kind === 'unpredictable') return { outcome: 'unpredictable', rule: o.rule, allowed: o.allowed };
-  const base = completedJson(o);
-  return via !== undefined && base.outcome === 'ok' ? { ...base, unpredictable: via } : base;
 }
 
 function groupJson(g: OutcomeGroup): OutcomeAnswer {

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { lookupRegister } from '../../src/arch/catalogue.js';
-import { type El, type PeState, peStateKey } from '../../src/arch/pmu/state.js';
+import { type El, type PeState, STORED_REGS } from '../../src/arch/pmu/state.js';
 import {
   type OutcomeGroup,
   outcomeGroups,
@@ -75,6 +75,15 @@ const stepArb: fc.Arbitrary<PeStep> = fc.oneof(
       }),
     ),
 );
+
+/** A string equal for two states exactly when samePeState() holds (config aside). */
+function peStateKey(pe: PeState): string {
+  const parts: string[] = [];
+  for (const r of STORED_REGS) parts.push(pe.regs[r].toString(16));
+  for (let i = 0; i < pe.cnt.length; i++) parts.push(pe.cnt[i]!.toString(16), pe.typer[i]!.toString(16));
+  parts.push(String(pe.ccntPrescaler));
+  return parts.join(',');
+}
 
 function outcomeKey(g: OutcomeGroup): string {
   const o = g.outcome;

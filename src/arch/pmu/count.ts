@@ -35,6 +35,8 @@ export { checkPMUOverflowCondition, shouldPMUFreeze } from './overflow.js';
 
 const PMUSERENR_UEN = bits('PMUSERENR_EL0', 'UEN');
 const PMUSERENR_SW = bits('PMUSERENR_EL0', 'SW');
+const PMCR_FZO = bits('PMCR_EL0', 'FZO');
+const MDCR_EL2_HPMFZO = bits('MDCR_EL2', 'HPMFZO');
 
 const MAX_OCCURRENCES = 1n << 64n;
 
@@ -136,10 +138,17 @@ export function pmuSwIncrement(
   // later occurrence here, D13.5.2.1).
   const seq = pmuCycleEventCounters(pmee.value, acc.slice(), el, hpmn, choices);
   if (seq.kind === 'unpredictable') return seq;
-  const whole = pmuCycleEventCounters(pmee.value, acc.slice(), el, hpmn, choices, pmee.value);
-  if (whole.kind === 'unpredictable') return whole;
   let r = seq.value;
   let via = seq.value.via ?? pmee.via;
+  // Only a range that can freeze (FEAT_PMUv3p7 and PMCR_EL0.FZO or MDCR_EL2.HPMFZO, D13.5.2.1)
+  // makes the order matter; otherwise the other behaviours give the same result.
+  const canFreeze =
+    isFeatureImplemented(pe, 'FEAT_PMUv3p7') &&
+    (isSet(pe.regs.PMCR_EL0, PMCR_FZO) || isSet(pe.regs.MDCR_EL2, MDCR_EL2_HPMFZO));
+  const whole = canFreeze
+    ? pmuCycleEventCounters(pmee.value, acc.slice(), el, hpmn, choices, pmee.value)
+    : seq;
+  if (whole.kind === 'unpredictable') return whole;
   if (!samePeState(seq.value.pe, whole.value.pe)) {
     const c = constrainUnpredictable('FREEZE_OVERFLOW', FREEZE_MODES, choices);
     if (c.kind === 'unpredictable') return c;

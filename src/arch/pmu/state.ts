@@ -264,15 +264,6 @@ export function samePeState(a: PeState, b: PeState): boolean {
   return true;
 }
 
-/** A string equal for two states exactly when samePeState() holds (config aside). */
-export function peStateKey(pe: PeState): string {
-  const parts: string[] = [];
-  for (const r of STORED_REGS) parts.push(pe.regs[r].toString(16));
-  for (let i = 0; i < pe.cnt.length; i++) parts.push(pe.cnt[i]!.toString(16), pe.typer[i]!.toString(16));
-  parts.push(String(pe.ccntPrescaler));
-  return parts.join(',');
-}
-
 /** The storage name of counter or filter `idx` (0..32). */
 function counterName(idx: number, typer: boolean): string {
   if (idx === CYCLE_COUNTER_ID) return typer ? 'PMCCFILTR_EL0' : 'PMCCNTR_EL0';

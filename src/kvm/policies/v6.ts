@@ -64,8 +64,17 @@ export function kvmPmuHpmn(inputs: PolicyInputs): number {
  * __compute_hdfgwtr2() (later revision of v5 10/24)
  */
 export function kvmVcpuLoadFgt(inputs: PolicyInputs): FgtValues {
+  if (!inputs.hasFgt || !inputs.partitioned) return NO_PMU_FGT;
+  return partitionedPmuFgt(inputs);
+}
+
+/**
+ * The PMU trap bits of the partitioned-PMU FGT layout (v6; v7 07/20 and v8 08/21 the same): ORed
+ * into HDFGRTR_EL2 and HDFGWTR_EL2, and the FGT2 n-bits of PMICNTR_EL0/PMICFILTR_EL0 cleared with
+ * FEAT_FGT2. The callers decide when it applies.
+ */
+export function partitionedPmuFgt(inputs: PolicyInputs): FgtValues {
   const start = NO_PMU_FGT;
-  if (!inputs.hasFgt || !inputs.partitioned) return start;
   return {
     hdfgrtr:
       start.hdfgrtr |

@@ -19,81 +19,13 @@
  * @module
  */
 
-import { u8 } from '../c_int.js';
 import { DYNAMIC_KERNEL } from '../kernel.js';
 import type { Policy, PolicyInputs, PolicyResult } from '../policy.js';
 import { completeResult } from '../result.js';
-import {
-  fieldPrep,
-  HDFGRTR_EL2_PMCCFILTR_EL0,
-  HDFGRTR_EL2_PMCEIDn_EL0,
-  HDFGRTR_EL2_PMEVTYPERn_EL0,
-  HDFGRTR_EL2_PMMIR_EL1,
-  HDFGRTR_EL2_PMOVS,
-  HDFGRTR2_EL2_nPMICFILTR_EL0,
-  HDFGRTR2_EL2_nPMICNTR_EL0,
-  HDFGWTR_EL2_PMCCFILTR_EL0,
-  HDFGWTR_EL2_PMEVTYPERn_EL0,
-  HDFGWTR_EL2_PMOVS,
-  HDFGWTR2_EL2_nPMICFILTR_EL0,
-  HDFGWTR2_EL2_nPMICNTR_EL0,
-  MDCR_EL2_HCCD,
-  MDCR_EL2_HPMD,
-  MDCR_EL2_HPME,
-  MDCR_EL2_HPMN,
-  MDCR_EL2_TDOSA,
-  MDCR_EL2_TDRA,
-  MDCR_EL2_TPM,
-  MDCR_EL2_TPMCR,
-  MDCR_EL2_TPMS,
-  MDCR_EL2_TTRF,
-} from '../sysreg.js';
 import type { FgtValues } from '../traps.js';
-import { kvmArmSetupMdcrEl2Tail, kvmVcpuReadPmcrN, NO_PMU_FGT } from './mainline.js';
-import { isPmuv3p1, isPmuv3p5 } from './v5.js';
-
-/**
- * `kvm_pmu_hpmn(vcpu)` (v7 09/20): `u8 nr_guest_cntr = nr_pmu_counters`; returned when the vCPU
- * is partitioned, not on an unsupported CPU, and FEAT_HPMN0 allows 0 or the count is nonzero;
- * otherwise this CPU's nr_event_counters.
- *
- * @see arch/arm64/kvm/pmu-direct.c kvm_pmu_hpmn() (v7 09/20)
- */
-export function kvmPmuHpmn(inputs: PolicyInputs): number {
-  const nrGuestCntr = u8(inputs.nrPmuCounters);
-  if (inputs.partitioned && !inputs.onUnsupportedCpu && (inputs.hasHpmn0 || nrGuestCntr > 0))
-    return nrGuestCntr;
-  return u8(inputs.hostCounters);
-}
-
-/**
- * `kvm_arm_setup_mdcr_el2(vcpu)` (v7 09/20): `int hpmn = kvm_pmu_hpmn(vcpu)` into the HPMN field,
- * then TPM | TPMS | TTRF | TPMCR | TDRA | TDOSA | HPME always ("HPME only has an effect when HPMN
- * is set which we only do for the guest"); for a partitioned vCPU HPMD if PMUv3p1 and HCCD if
- * PMUv3p5 ("set the bits if they are here"), and TPM, TPMCR cleared when kvm_vcpu_pmu_use_fgt().
- * HPMN is used whether or not the vCPU uses FGT. Then mainline's tail (TDE, TDA).
- *
- * @see arch/arm64/kvm/debug.c kvm_arm_setup_mdcr_el2() (v7 09/20)
- */
-export function kvmArmSetupMdcrEl2(inputs: PolicyInputs, hpmn: number): bigint {
-  let mdcr = fieldPrep(MDCR_EL2_HPMN, hpmn);
-  mdcr |=
-    MDCR_EL2_TPM |
-    MDCR_EL2_TPMS |
-    MDCR_EL2_TTRF |
-    MDCR_EL2_TPMCR |
-    MDCR_EL2_TDRA |
-    MDCR_EL2_TDOSA |
-    MDCR_EL2_HPME;
-  if (inputs.partitioned) {
-    // v7 09/20: the filtering bits only where the PMU version has them.
-    if (isPmuv3p1(inputs.pmuVer)) mdcr |= MDCR_EL2_HPMD;
-    if (isPmuv3p5(inputs.pmuVer)) mdcr |= MDCR_EL2_HCCD;
-    // v7 09/20: "Take out the coarse grain traps if we are using fine grain traps."
-    if (inputs.useFgt) mdcr &= ~(MDCR_EL2_TPM | MDCR_EL2_TPMCR);
-  }
-  return kvmArmSetupMdcrEl2Tail(mdcr, inputs);
-}
+import { kvmVcpuReadPmcrN, NO_PMU_FGT } from './mainline.js';
+import { kvmArmSetupMdcrEl2 } from './v5.js';
+import { kvmPmuHpmn, partitionedPmuFgt } from './v6.js';
 
 /**
  * The PMU bits of the four FGT registers as v7's config.c computes them (07/20): ORed into
@@ -107,27 +39,23 @@ export function kvmArmSetupMdcrEl2(inputs: PolicyInputs, hpmn: number): bigint {
  * __compute_hdfgwtr2(), kvm_vcpu_load_fgt() (v7 07/20)
  */
 export function kvmVcpuLoadFgt(inputs: PolicyInputs): FgtValues {
-  const start = NO_PMU_FGT;
-  if (!inputs.hasFgt) return start;
-  return {
-    hdfgrtr:
-      start.hdfgrtr |
-      HDFGRTR_EL2_PMOVS |
-      HDFGRTR_EL2_PMCCFILTR_EL0 |
-      HDFGRTR_EL2_PMEVTYPERn_EL0 |
-      HDFGRTR_EL2_PMCEIDn_EL0 |
-      HDFGRTR_EL2_PMMIR_EL1,
-    hdfgwtr: start.hdfgwtr | HDFGWTR_EL2_PMOVS | HDFGWTR_EL2_PMCCFILTR_EL0 | HDFGWTR_EL2_PMEVTYPERn_EL0,
-    hdfgrtr2: inputs.hasFgt2
-      ? start.hdfgrtr2 & ~(HDFGRTR2_EL2_nPMICFILTR_EL0 | HDFGRTR2_EL2_nPMICNTR_EL0)
-      : start.hdfgrtr2,
-    hdfgwtr2: inputs.hasFgt2
-      ? start.hdfgwtr2 & ~(HDFGWTR2_EL2_nPMICFILTR_EL0 | HDFGWTR2_EL2_nPMICNTR_EL0)
-      : start.hdfgwtr2,
-  };
+  return inputs.hasFgt ? partitionedPmuFgt(inputs) : NO_PMU_FGT;
 }
 
-/** Evaluates v7's kernel functions. */
+/**
+ * `kvm_pmu_hpmn(vcpu)` (v7 09/20): `u8 nr_guest_cntr = nr_pmu_counters`, returned when the vCPU
+ * is partitioned, not on an unsupported CPU, and FEAT_HPMN0 allows 0 or the count is nonzero;
+ * otherwise this CPU's nr_event_counters. The same function as v6's (policies/v6.ts).
+ *
+ * `kvm_arm_setup_mdcr_el2(vcpu)` (v7 09/20): `int hpmn = kvm_pmu_hpmn(vcpu)` into the HPMN field,
+ * then TPM | TPMS | TTRF | TPMCR | TDRA | TDOSA | HPME always ("HPME only has an effect when HPMN
+ * is set which we only do for the guest"); for a partitioned vCPU HPMD if PMUv3p1 and HCCD if
+ * PMUv3p5 ("set the bits if they are here"), and TPM, TPMCR cleared when kvm_vcpu_pmu_use_fgt().
+ * HPMN is used whether or not the vCPU uses FGT. Then mainline's tail (TDE, TDA). The same code as
+ * v5 15/24 (policies/v5.ts).
+ *
+ * @see arch/arm64/kvm/pmu-direct.c kvm_pmu_hpmn(), arch/arm64/kvm/debug.c kvm_arm_setup_mdcr_el2() (v7 09/20)
+ */
 export function evaluateV7(inputs: PolicyInputs): PolicyResult {
   const hpmn = kvmPmuHpmn(inputs);
   return completeResult(
