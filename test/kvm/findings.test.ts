@@ -11,23 +11,9 @@ import {
   kvmPmuIsPartitioned,
 } from '../../src/kvm/masks.js';
 import { lookupPolicy, type PolicyInputs } from '../../src/kvm/policy.js';
+import { DESIGN_INPUTS } from './kvm_helpers.js';
 
-const BASE: PolicyInputs = {
-  nrPmuCounters: 4,
-  armPmu: true,
-  hpmnMax: 4,
-  hostCounters: 6,
-  partitioned: true,
-  useFgt: true,
-  hasHpmn0: false,
-  pmuVer: 'PMUv3p5',
-  onUnsupportedCpu: false,
-  guestDebug: false,
-  hasFgt: true,
-  hasFgt2: false,
-  guestOwnsDebug: false,
-  guestHasPmu: true,
-};
+const BASE: PolicyInputs = DESIGN_INPUTS;
 
 const hex = (v: bigint) => `0x${v.toString(16)}`;
 

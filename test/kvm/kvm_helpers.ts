@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 // Shared set-up for the KVM model tests: a host, a VM, vCPUs, and the ioctls a VMM makes.
 import assert from 'node:assert/strict';
+import { lookupRegister } from '../../src/arch/catalogue.js';
 import { type CpuDef, lookupCpu, parseCpu } from '../../src/arch/cpus.js';
+import { field, fieldMask } from '../../src/arch/fields.js';
 import { kvmArmPmuV3SetAttr, kvmArmVcpuInit, kvmRun, type PmuAttr } from '../../src/kvm/api.js';
 import { errnoText, type IoctlResult } from '../../src/kvm/errno.js';
 import { guestAccess } from '../../src/kvm/guest.js';
-import { lookupPolicy } from '../../src/kvm/policy.js';
+import { lookupPolicy, type PolicyInputs } from '../../src/kvm/policy.js';
 import {
   type CreateVmOptions,
   KVM_CAP_ARM_PARTITION_PMU,
@@ -115,4 +117,34 @@ export function pmcrN(v: bigint): number {
 /** MDCR_EL2.HPMN of a value. */
 export function hpmnOf(v: bigint): number {
   return Number(v & 0x1fn);
+}
+
+/** The DESIGN.md example inputs: 4 guest counters on a 6-counter CPU whose driver reserved 2 for the host. */
+export const DESIGN_INPUTS: PolicyInputs = {
+  nrPmuCounters: 4,
+  armPmu: true,
+  hpmnMax: 4,
+  hostCounters: 6,
+  partitioned: true,
+  useFgt: true,
+  hasHpmn0: false,
+  pmuVer: 'PMUv3p5',
+  onUnsupportedCpu: false,
+  guestDebug: false,
+  hasFgt: true,
+  hasFgt2: false,
+  guestOwnsDebug: false,
+  guestHasPmu: true,
+};
+
+/** A register value from field names: `NAME` sets a one-bit field, `NAME=v` a wider one. */
+export function fieldsValue(reg: string, fields: readonly string[]): bigint {
+  const def = lookupRegister(reg).def;
+  let v = 0n;
+  for (const spec of fields) {
+    const [name, x] = spec.split('=');
+    const f = field(def, name!);
+    v |= (BigInt(x ?? 1) << BigInt(f.bits[1])) & fieldMask(f);
+  }
+  return v;
 }

@@ -9,39 +9,22 @@
 // behaves as an UNKNOWN HPMN 1..N or as all counters in the second range.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { lookupRegister } from '../../src/arch/catalogue.js';
 import { lookupCpu } from '../../src/arch/cpus.js';
-import { field, fieldMask } from '../../src/arch/fields.js';
 import { lookupPolicy, type PolicyInputs } from '../../src/kvm/policy.js';
 import { kvmPartitionScenario } from '../../src/kvm/scenario.js';
+import { DESIGN_INPUTS, fieldsValue } from './kvm_helpers.js';
 
 const BASE: PolicyInputs = {
+  ...DESIGN_INPUTS,
   nrPmuCounters: 0,
   armPmu: false,
   hpmnMax: -1,
-  hostCounters: 6,
   partitioned: false,
   useFgt: false,
-  hasHpmn0: false,
-  pmuVer: 'PMUv3p5',
-  onUnsupportedCpu: false,
-  guestDebug: false,
-  hasFgt: true,
-  hasFgt2: false,
-  guestOwnsDebug: false,
   guestHasPmu: false,
 };
 
-function value(reg: string, fields: readonly string[]): bigint {
-  const def = lookupRegister(reg).def;
-  let v = 0n;
-  for (const spec of fields) {
-    const [name, x] = spec.split('=');
-    const f = field(def, name!);
-    v |= (BigInt(x ?? 1) << BigInt(f.bits[1])) & fieldMask(f);
-  }
-  return v;
-}
+const value = fieldsValue;
 
 const DEBUG_TRAPS = ['TDOSA', 'TPMS', 'TTRF', 'E2TB=3'];
 const hex = (v: bigint) => `0x${v.toString(16)}`;

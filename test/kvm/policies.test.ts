@@ -4,40 +4,14 @@
 // debug.c; v6/v7 kvm_pmu_hpmn()). Expected MDCR_EL2 values name fields, located by the catalogue.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { lookupRegister } from '../../src/arch/catalogue.js';
 import { InputError } from '../../src/arch/errors.js';
-import { field, fieldMask } from '../../src/arch/fields.js';
 import { lookupPolicy, POLICIES, type PolicyInputs, policyNames } from '../../src/kvm/policy.js';
+import { DESIGN_INPUTS, fieldsValue } from './kvm_helpers.js';
 
 /** The DESIGN.md example: 4 guest counters on a 6-counter CPU whose driver reserved 2 for the host. */
-const BASE: PolicyInputs = {
-  nrPmuCounters: 4,
-  armPmu: true,
-  hpmnMax: 4,
-  hostCounters: 6,
-  partitioned: true,
-  useFgt: true,
-  hasHpmn0: false,
-  pmuVer: 'PMUv3p5',
-  onUnsupportedCpu: false,
-  guestDebug: false,
-  hasFgt: true,
-  hasFgt2: false,
-  guestOwnsDebug: false,
-  guestHasPmu: true,
-};
+const BASE: PolicyInputs = DESIGN_INPUTS;
 
-/** A register value from field names: `NAME` sets a one-bit field, `NAME=v` a wider one. */
-function value(reg: string, fields: readonly string[]): bigint {
-  const def = lookupRegister(reg).def;
-  let v = 0n;
-  for (const spec of fields) {
-    const [name, x] = spec.split('=');
-    const f = field(def, name!);
-    v |= (BigInt(x ?? 1) << BigInt(f.bits[1])) & fieldMask(f);
-  }
-  return v;
-}
+const value = fieldsValue;
 
 /** The flags v5 leaves for a partitioned vCPU using FGT on PMUv3p5, with TDA (guest does not own debug). */
 const V5_PART = ['TPMS', 'TTRF', 'TDRA', 'TDOSA', 'HPME', 'HPMD', 'HCCD', 'TDA'];

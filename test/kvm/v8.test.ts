@@ -13,8 +13,6 @@
 // (D24.5.8 PMCR_EL0.E, D24.3.17 MDCR_EL2.HPME).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { lookupRegister } from '../../src/arch/catalogue.js';
-import { field, fieldMask } from '../../src/arch/fields.js';
 import { kvmArmPmuV3HasAttr, kvmArmPmuV3SetAttr, kvmArmVcpuInit } from '../../src/kvm/api.js';
 import { guestAccess, guestRun } from '../../src/kvm/guest.js';
 import { kvmArchVcpuLoad, kvmArchVcpuPut, PINNED_SQUEEZED_WARNING } from '../../src/kvm/lifecycle.js';
@@ -22,37 +20,25 @@ import { armv8pmuStart, hostRun, perfEventOpen, perfEventRead } from '../../src/
 import { lookupPolicy, type PolicyInputs } from '../../src/kvm/policy.js';
 import { kvmPartitionScenario } from '../../src/kvm/scenario.js';
 import { getHostCpu, getVcpu, getVm, type VcpuRef, type World } from '../../src/kvm/world.js';
-import { attr, cpus, gread, gwrite, host, hpmnOf, must, run, vmWithVcpus, vpmuVm } from './kvm_helpers.js';
+import {
+  attr,
+  cpus,
+  DESIGN_INPUTS,
+  fieldsValue,
+  gread,
+  gwrite,
+  host,
+  hpmnOf,
+  must,
+  run,
+  vmWithVcpus,
+  vpmuVm,
+} from './kvm_helpers.js';
 
 const INST_RETIRED = 0x08;
-const BASE: PolicyInputs = {
-  nrPmuCounters: 4,
-  armPmu: true,
-  hpmnMax: 4,
-  hostCounters: 6,
-  partitioned: true,
-  useFgt: true,
-  hasHpmn0: false,
-  pmuVer: 'PMUv3p5',
-  onUnsupportedCpu: false,
-  guestDebug: false,
-  hasFgt: true,
-  hasFgt2: false,
-  guestOwnsDebug: false,
-  guestHasPmu: true,
-};
+const BASE: PolicyInputs = DESIGN_INPUTS;
 
-/** A register value from field names: `NAME` sets a one-bit field, `NAME=v` a wider one. */
-function value(reg: string, fields: readonly string[]): bigint {
-  const def = lookupRegister(reg).def;
-  let v = 0n;
-  for (const spec of fields) {
-    const [name, x] = spec.split('=');
-    const f = field(def, name!);
-    v |= (BigInt(x ?? 1) << BigInt(f.bits[1])) & fieldMask(f);
-  }
-  return v;
-}
+const value = fieldsValue;
 
 const ALWAYS = ['TPMS', 'TTRF', 'TDRA', 'TDOSA', 'HPME', 'TDA'];
 
