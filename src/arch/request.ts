@@ -88,8 +88,15 @@ export function initialRegisters(
   return regs;
 }
 
-/** A string naming a register's storage: equal for names of the same storage. */
+const STORAGE_KEYS = new Map<string, string>();
+
+/** A string naming a register's storage: equal for names of the same storage (one per name). */
 function storageKey(name: string): string {
-  const s = storageOf(name);
-  return s.kind === 'reg' ? s.reg : `${s.kind} ${s.idx}`;
+  let key = STORAGE_KEYS.get(name);
+  if (key === undefined) {
+    const s = storageOf(name);
+    key = s.kind === 'reg' ? s.reg : `${s.kind} ${s.idx}`;
+    if (STORAGE_KEYS.size < 4096) STORAGE_KEYS.set(name, key);
+  }
+  return key;
 }
