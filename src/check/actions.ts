@@ -10,12 +10,14 @@
 
 import { InputError } from '../arch/errors.js';
 import type { Choices, RuleName, Unpredictable } from '../arch/unpredictable.js';
-import { kvmRun } from '../kvm/api.js';
+import { kvmArmPmuV3SetAttr, kvmArmVcpuInit, kvmRun, type PmuAttr } from '../kvm/api.js';
+import type { IoctlResult } from '../kvm/errno.js';
 import { type GuestOutcome, guestAccess, guestRun } from '../kvm/guest.js';
 import { kvmArchVcpuPut } from '../kvm/lifecycle.js';
 import { hostRun, perfEventOpen } from '../kvm/perf.js';
 import { kvmAddPartitionedVm, kvmCreatePartitionedVm } from '../kvm/scenario.js';
-import { getVcpu, type VcpuRef, type World } from '../kvm/world.js';
+import { KVM_CAP_ARM_PARTITION_PMU, kvmCreateVcpu, kvmCreateVm, kvmVmIoctlEnableCap } from '../kvm/vm.js';
+import { getVcpu, getVm, kernelFamily, makeWorld, type VcpuRef, type World } from '../kvm/world.js';
 import type { Configuration } from './config.js';
 
 /** One step a schedule can take. */
@@ -46,7 +48,21 @@ export type Action =
   | { readonly kind: 'other-put' }
   | { readonly kind: 'other-touch' }
   /** A host perf event counting INST_RETIRED opened on a CPU (perf_event_open()). */
-  | { readonly kind: 'perf-open'; readonly cpu: number };
+  | { readonly kind: 'perf-open'; readonly cpu: number }
+  /**
+   * A vCPU ioctl of the VMM, made by a thread on physical CPU `cpu` (ioctl-order configurations):
+   * the per-CPU checks (kvm_arm_pmu_get_max_counters(), the default PMU) see that CPU.
+   */
+  | {
+      readonly kind: 'ioctl';
+      readonly call: VmmIoctl;
+      readonly cpu: number;
+      readonly pmu?: number;
+      readonly n?: number;
+    };
+
+/** The vCPU ioctls a VMM makes to set up the vPMU (Documentation/virt/kvm/devices/vcpu.rst). */
+export type VmmIoctl = 'VCPU_INIT' | 'IRQ' | 'ENABLE_PARTITION' | 'SET_PMU' | 'SET_NR_COUNTERS' | 'INIT';
 
 /** An action in words, as a replay shows it. */
 export function actionText(a: Action): string {
@@ -75,6 +91,29 @@ export function actionText(a: Action): string {
       return "the other VM's guest reads PMCR_EL0";
     case 'perf-open':
       return `host perf_event_open(INST_RETIRED) on CPU ${a.cpu}`;
+    case 'ioctl':
+      return ioctlText(a);
+  }
+}
+
+function ioctlText(a: Extract<Action, { readonly kind: 'ioctl' }>): string {
+  return `${ioctlCall(a)} on CPU ${a.cpu}`;
+}
+
+function ioctlCall(a: Extract<Action, { readonly kind: 'ioctl' }>): string {
+  switch (a.call) {
+    case 'VCPU_INIT':
+      return 'KVM_ARM_VCPU_INIT(PMU_V3)';
+    case 'IRQ':
+      return `KVM_SET_DEVICE_ATTR(PMU_V3_IRQ, ${PMU_IRQ})`;
+    case 'ENABLE_PARTITION':
+      return 'KVM_SET_DEVICE_ATTR(PMU_V3_ENABLE_PARTITION, true)';
+    case 'SET_PMU':
+      return `KVM_SET_DEVICE_ATTR(PMU_V3_SET_PMU, the PMU of ${a.pmu === 0 ? 'CPU 0' : `host PMU ${a.pmu}`})`;
+    case 'SET_NR_COUNTERS':
+      return `KVM_SET_DEVICE_ATTR(PMU_V3_SET_NR_COUNTERS, ${a.n})`;
+    case 'INIT':
+      return 'KVM_SET_DEVICE_ATTR(PMU_V3_INIT)';
   }
 }
 
@@ -84,6 +123,20 @@ export interface CheckState {
   readonly vcpu: VcpuRef;
   /** The second VM's vCPU, when the configuration has one. */
   readonly other?: VcpuRef;
+  /**
+   * What the API promised the VMM about the guest's PMCR_EL0.N: the n of the last
+   * SET_NR_COUNTERS that returned 0, unless a SET_PMU came after it ("Selecting a new PMU cancels
+   * the effect of setting this attribute", Documentation/virt/kvm/devices/vcpu.rst); undefined:
+   * the default.
+   */
+  readonly promisedNr?: number;
+  /** Present when the vCPU ioctls are schedule steps: the SET_NR_COUNTERS value the VMM sends. */
+  readonly ioctls?: { readonly nr?: number };
+}
+
+/** A string equal for two states exactly when they are the same (the world, and the promise). */
+export function stateKey(s: CheckState, worldKey: (w: World) => string): string {
+  return s.promisedNr === undefined ? worldKey(s.world) : `${worldKey(s.world)}|nr=${s.promisedNr}`;
 }
 
 /** One successor: the action, the behaviours the hardware took, what the guest observed. */
@@ -106,6 +159,41 @@ const GUEST_SETUP: readonly (readonly [string, bigint])[] = [
   ['PMCR_EL0', 1n],
 ];
 const CPU_CYCLES = 0x11;
+/** The PMU interrupt a VMM gives the vCPU (QEMU's virt board: PPI 7, INTID 23). */
+const PMU_IRQ = 23;
+
+/** The n of a SET_NR_COUNTERS in the set-up that returned 0 with no SET_PMU after it. */
+function promisedBySetup(
+  ioctls: readonly { readonly call: string; readonly ret: number }[],
+): number | undefined {
+  let promised: number | undefined;
+  for (const r of ioctls) {
+    const m = /PMU_V3_SET_NR_COUNTERS, (\d+)/.exec(r.call);
+    if (m !== null && r.ret === 0) promised = Number(m[1]);
+    else if (r.call.includes('PMU_V3_SET_PMU') && r.ret === 0) promised = undefined;
+  }
+  return promised;
+}
+
+/**
+ * The initial state of an ioctl-order configuration: the host booted, KVM_CREATE_VM (with v5's
+ * KVM_ENABLE_CAP(KVM_CAP_ARM_PARTITION_PMU), which -EBUSY refuses once a vCPU exists) and
+ * KVM_CREATE_VCPU; the rest of the set-up is left to the schedule.
+ */
+function ioctlOrderWorld(c: Configuration): { world: World; vcpu: VcpuRef; refused: string[] } {
+  const cpus = c.other === undefined ? [c.cpu] : [c.cpu, c.other];
+  let world = makeWorld(c.policy, { cpus, reservedHostCounters: c.reservedHostCounters });
+  const refused: string[] = [];
+  const vm = kvmCreateVm(world);
+  world = vm.world;
+  if (kernelFamily(world) === 'v5') {
+    const r = kvmVmIoctlEnableCap(world, vm.vm, KVM_CAP_ARM_PARTITION_PMU, true);
+    if (r.errno === undefined) world = r.world;
+    else refused.push(`KVM_ENABLE_CAP(KVM_CAP_ARM_PARTITION_PMU, 1): ${r.why}`);
+  }
+  const vc = kvmCreateVcpu(world, vm.vm);
+  return { world: vc.world, vcpu: vc.vcpu, refused };
+}
 
 /**
  * The initial state of a configuration: the host booted, one host perf event counting
@@ -116,6 +204,18 @@ export function initialState(c: Configuration): {
   readonly state: CheckState;
   readonly refused: readonly string[];
 } {
+  if (c.ioctlOrder === true) {
+    const v = ioctlOrderWorld(c);
+    let world = v.world;
+    for (const hc of world.host.cpus) {
+      const r = perfEventOpen(world, hc.id, INST_RETIRED);
+      if (r.errno === undefined) world = r.world;
+    }
+    return {
+      state: { world, vcpu: v.vcpu, ioctls: c.nr === undefined ? {} : { nr: c.nr } },
+      refused: v.refused,
+    };
+  }
   const vm = kvmCreatePartitionedVm({
     policy: c.policy,
     cpu: c.cpu,
@@ -142,7 +242,10 @@ export function initialState(c: Configuration): {
     const r = perfEventOpen(world, hc.id, INST_RETIRED);
     if (r.errno === undefined) world = r.world;
   }
-  const state: CheckState = other === undefined ? { world, vcpu: vm.vcpu } : { world, vcpu: vm.vcpu, other };
+  const promisedNr = promisedBySetup(vm.ioctls);
+  const base: CheckState =
+    promisedNr === undefined ? { world, vcpu: vm.vcpu } : { world, vcpu: vm.vcpu, promisedNr };
+  const state: CheckState = other === undefined ? base : { ...base, other };
   return { state, refused };
 }
 
@@ -172,8 +275,47 @@ export function guestRunning(state: CheckState): boolean {
   return v.cpu >= 0 && !v.onUnsupportedCpu;
 }
 
+/**
+ * The steps of an ioctl-order state: while the vCPU is not in KVM_RUN, each vCPU ioctl of the
+ * vPMU set-up (the kernel's refusals have no successor); KVM_RUN on each CPU (refused until the
+ * set-up is complete); in the guest, a PMCR_EL0 read, a read of the first counter beyond the
+ * promise, the perf driver's set-up and counting; vcpu_put; host counting.
+ */
+function ioctlOrderActions(state: CheckState, nr: number | undefined): Action[] {
+  const v = getVcpu(state.world, state.vcpu);
+  const out: Action[] = [];
+  if (v.cpu < 0) {
+    for (const { id: cpu } of state.world.host.cpus) {
+      out.push({ kind: 'ioctl', call: 'VCPU_INIT', cpu }, { kind: 'ioctl', call: 'IRQ', cpu });
+      if (state.world.policy.kernel.attr5 !== 'none')
+        out.push({ kind: 'ioctl', call: 'ENABLE_PARTITION', cpu });
+      state.world.host.pmus.forEach((_, pmu) => {
+        out.push({ kind: 'ioctl', call: 'SET_PMU', cpu, pmu });
+      });
+      if (nr !== undefined) out.push({ kind: 'ioctl', call: 'SET_NR_COUNTERS', cpu, n: nr });
+      out.push({ kind: 'ioctl', call: 'INIT', cpu });
+    }
+  }
+  for (const hc of state.world.host.cpus) if (v.cpu !== hc.id) out.push({ kind: 'run', cpu: hc.id });
+  if (v.cpu >= 0) out.push({ kind: 'put' });
+  if (guestRunning(state)) {
+    const n = state.promisedNr ?? getVm(state.world, state.vcpu.vm).nrPmuCounters;
+    out.push(
+      { kind: 'guest', dir: 'read', reg: 'PMCR_EL0' },
+      { kind: 'guest', dir: 'read', reg: `PMEVCNTR${Math.min(n, 30)}_EL0` },
+      { kind: 'guest-setup' },
+      { kind: 'guest-count', event: INST_RETIRED, times: 100n },
+    );
+  }
+  for (const hc of state.world.host.cpus) {
+    out.push({ kind: 'host-count', cpu: hc.id, event: INST_RETIRED, times: 100n });
+  }
+  return out;
+}
+
 /** The actions enabled in `state`. */
 export function enabledActions(state: CheckState): Action[] {
+  if (state.ioctls !== undefined) return ioctlOrderActions(state, state.ioctls.nr);
   const v = getVcpu(state.world, state.vcpu);
   const out: Action[] = [];
   for (const hc of state.world.host.cpus) if (v.cpu !== hc.id) out.push({ kind: 'run', cpu: hc.id });
@@ -199,8 +341,37 @@ export function enabledActions(state: CheckState): Action[] {
 
 /** One evaluation of an action under fixed choices: the new world, or the case left open. */
 type Attempt =
-  | { readonly world: World; readonly outcome?: GuestOutcome; readonly by?: 'hardware' | 'kvm' }
+  | {
+      readonly world: World;
+      readonly outcome?: GuestOutcome;
+      readonly by?: 'hardware' | 'kvm';
+      /** An ioctl that changes what the API promised: the new promise ('default' after SET_PMU). */
+      readonly promise?: number | 'default';
+    }
   | { readonly unpredictable: Unpredictable };
+
+/** A vCPU ioctl of the set-up, made on CPU `a.cpu`. */
+function vmmIoctl(
+  world: World,
+  vcpu: VcpuRef,
+  a: Extract<Action, { readonly kind: 'ioctl' }>,
+): IoctlResult<World> {
+  const attr = (x: PmuAttr) => kvmArmPmuV3SetAttr(world, vcpu, x, a.cpu);
+  switch (a.call) {
+    case 'VCPU_INIT':
+      return kvmArmVcpuInit(world, vcpu, { pmuV3: true, cpu: a.cpu });
+    case 'IRQ':
+      return attr({ attr: 'IRQ', irq: PMU_IRQ });
+    case 'ENABLE_PARTITION':
+      return attr({ attr: 'ENABLE_PARTITION', enable: true });
+    case 'SET_PMU':
+      return attr({ attr: 'SET_PMU', pmuId: world.host.pmus[a.pmu ?? 0]?.type ?? -1 });
+    case 'SET_NR_COUNTERS':
+      return attr({ attr: 'SET_NR_COUNTERS', n: a.n ?? 0 });
+    case 'INIT':
+      return attr({ attr: 'INIT' });
+  }
+}
 
 function attempt(state: CheckState, a: Action, choices: Choices, checkFirst: boolean): Attempt | undefined {
   const { world, vcpu } = state;
@@ -261,7 +432,20 @@ function attempt(state: CheckState, a: Action, choices: Choices, checkFirst: boo
       const r = hostRun(world, a.cpu, { [a.event]: a.times }, { choices });
       return r.unpredictable === undefined ? { world: r.world } : { unpredictable: r.unpredictable };
     }
+    case 'ioctl': {
+      const r = vmmIoctl(world, vcpu, a);
+      if (r.errno !== undefined) return undefined;
+      if (a.call === 'SET_NR_COUNTERS') return { world: r.world, promise: a.n ?? 0 };
+      if (a.call === 'SET_PMU') return { world: r.world, promise: 'default' };
+      return { world: r.world };
+    }
   }
+}
+
+function afterState(state: CheckState, world: World, promise: number | 'default' | undefined): CheckState {
+  if (promise === undefined) return { ...state, world };
+  const { promisedNr: _, ...rest } = state;
+  return promise === 'default' ? { ...rest, world } : { ...rest, world, promisedNr: promise };
 }
 
 /**
@@ -287,7 +471,7 @@ export function successors(state: CheckState, a: Action, unsupportedCheckFirst =
       for (const b of r.unpredictable.allowed) explore({ ...choices, [rule]: b });
       return;
     }
-    const after: CheckState = { ...state, world: r.world };
+    const after = afterState(state, r.world, r.promise);
     out.push({
       action: a,
       choices,

@@ -27,6 +27,11 @@ export interface Configuration {
   readonly unsupportedCheckFirst: boolean;
   /** A second VM, set up the same way, whose vCPU the schedules run on the host's CPUs too. */
   readonly secondVm?: boolean;
+  /**
+   * The VMM's vCPU ioctls are schedule steps, in any order, instead of a fixed set-up: the search
+   * starts after KVM_CREATE_VCPU (and v5's KVM_ENABLE_CAP, which must come before it).
+   */
+  readonly ioctlOrder?: boolean;
 }
 
 /** The configuration in one line: `v5 cortex-a710+cortex-a510 reserved=14 nr=8`. */
@@ -35,7 +40,8 @@ export function configurationText(c: Configuration): string {
   const nr = c.nr === undefined ? 'default' : String(c.nr);
   const order = c.unsupportedCheckFirst ? ' check-first' : '';
   const vm2 = c.secondVm === true ? ' +vm' : '';
-  return `${c.policy.name} ${cpus} reserved=${c.reservedHostCounters} nr=${nr}${order}${vm2}`;
+  const ioctls = c.ioctlOrder === true ? ' ioctls-any-order' : '';
+  return `${c.policy.name} ${cpus} reserved=${c.reservedHostCounters} nr=${nr}${order}${vm2}${ioctls}`;
 }
 
 /** The hosts of a space: one CPU type, or [VM's CPU type, another] (catalogue names or CPUs). */
@@ -75,6 +81,10 @@ interface SpaceDef {
   readonly nr: (n: number) => readonly (number | undefined)[];
   /** Whether each configuration has a second VM. */
   readonly secondVm?: boolean;
+  /** Whether the vCPU ioctls are schedule steps (Configuration.ioctlOrder). */
+  readonly ioctlOrder?: boolean;
+  /** The depth bound when none is given (default 4). */
+  readonly depth?: number;
 }
 
 const uniq = <T>(xs: readonly T[]): T[] => [...new Set(xs)];
@@ -120,6 +130,15 @@ const SPACES: Readonly<Record<string, SpaceDef>> = {
     nr: () => [undefined, 4],
     secondVm: true,
   },
+  ioctls: {
+    description:
+      'the vCPU ioctls in any order (KVM_ARM_VCPU_INIT, PMU_V3 IRQ, ENABLE_PARTITION, SET_PMU to each PMU, SET_NR_COUNTERS, INIT) before and between KVM_RUNs: the seed pair, QEMU max 8.2, Neoverse N2; reservations -1, 2; SET_NR_COUNTERS 1 or N (default depth 8)',
+    hosts: () => [['cortex-a710', 'cortex-a510'], ['qemu-max-8-2'], ['neoverse-n2']],
+    reserved: () => [-1, 2],
+    nr: (n) => uniq([1, n]),
+    ioctlOrder: true,
+    depth: 8,
+  },
   small: {
     description: 'the seed pair only, with the seed reservation and request (for quick runs and tests)',
     hosts: () => [['cortex-a710', 'cortex-a510']],
@@ -136,6 +155,11 @@ export function spaceNames(): string[] {
 /** A space's description. */
 export function spaceDescription(name: string): string {
   return lookupSpace(name).description;
+}
+
+/** The depth bound a run of space `name` takes when none is given. */
+export function spaceDepth(name: string): number {
+  return lookupSpace(name).depth ?? 4;
 }
 
 function lookupSpace(name: string): SpaceDef {
@@ -182,6 +206,7 @@ export function* configurations(name: string, filter: SpaceFilter = {}): Generat
               reservedHostCounters,
               unsupportedCheckFirst: first,
               ...(space.secondVm === true ? { secondVm: true } : {}),
+              ...(space.ioctlOrder === true ? { ioctlOrder: true } : {}),
             };
             const withOther = other === undefined ? base : { ...base, other };
             yield nr === undefined ? withOther : { ...withOther, nr };

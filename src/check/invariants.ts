@@ -72,7 +72,7 @@ const hpmnNotReserved: Invariant = {
 const guestPmcrN: Invariant = {
   name: 'guest-pmcr-n',
   description:
-    "A guest read of PMCR_EL0 shows N = the VM's nr_pmu_counters (what SET_NR_COUNTERS, or its default, promised)",
+    "A guest read of PMCR_EL0 shows N = what the API promised: the n of the last SET_NR_COUNTERS that returned 0 (unless a SET_PMU came after it), else the VM's default nr_pmu_counters",
   source:
     'Documentation/virt/kvm/devices/vcpu.rst KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS: "the number of counters the guest sees"; Arm ARM D24.5.8 PMCR_EL0.N',
   check(t) {
@@ -80,12 +80,17 @@ const guestPmcrN: Invariant = {
     if (a.kind !== 'guest' || a.dir !== 'read' || a.reg !== 'PMCR_EL0') return undefined;
     const o = t.outcome;
     if (o === undefined || o.kind !== 'ok' || o.value === undefined) return undefined;
-    const promised = getVm(t.after.world, t.after.vcpu.vm).nrPmuCounters;
+    const nr = getVm(t.after.world, t.after.vcpu.vm).nrPmuCounters;
+    const promised = t.after.promisedNr ?? nr;
+    const what =
+      t.after.promisedNr === undefined
+        ? `nr_pmu_counters = ${nr}`
+        : `SET_NR_COUNTERS(${promised}) returned 0${nr === promised ? '' : ` (nr_pmu_counters is now ${nr})`}`;
     if (o.unknown !== undefined && (o.unknown & PMCR_N.mask) !== 0n) {
-      return `the guest reads PMCR_EL0.N with UNKNOWN bits (value ${hex(o.value)}, unknown ${hex(o.unknown)}); nr_pmu_counters = ${promised}`;
+      return `the guest reads PMCR_EL0.N with UNKNOWN bits (value ${hex(o.value)}, unknown ${hex(o.unknown)}); ${what}`;
     }
     const n = Number(get(o.value, PMCR_N));
-    return n === promised ? undefined : `the guest reads PMCR_EL0.N = ${n}; nr_pmu_counters = ${promised}`;
+    return n === promised ? undefined : `the guest reads PMCR_EL0.N = ${n}; ${what}`;
   },
 };
 

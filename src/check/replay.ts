@@ -29,6 +29,7 @@ interface TokenJson {
   readonly nr?: number;
   readonly first: boolean;
   readonly vm2?: boolean;
+  readonly ioctls?: boolean;
   readonly trace: readonly { readonly a: Record<string, string | number>; readonly c: Choices }[];
 }
 
@@ -54,7 +55,8 @@ function actionOf(j: Record<string, string | number>): Action {
     kind !== 'other-run' &&
     kind !== 'other-put' &&
     kind !== 'other-touch' &&
-    kind !== 'perf-open'
+    kind !== 'perf-open' &&
+    kind !== 'ioctl'
   ) {
     throw new InputError(`replay: the token has an unknown step ${JSON.stringify(kind)}`);
   }
@@ -72,6 +74,7 @@ export function replayToken(c: Configuration, trace: readonly TraceStep[]): stri
     ...(c.nr === undefined ? {} : { nr: c.nr }),
     first: c.unsupportedCheckFirst,
     ...(c.secondVm === true ? { vm2: true } : {}),
+    ...(c.ioctlOrder === true ? { ioctls: true } : {}),
     trace: trace.map((s) => ({ a: actionJson(s.action), c: s.choices })),
   };
   return Buffer.from(JSON.stringify(j)).toString('base64url');
@@ -103,6 +106,7 @@ export function parseReplayToken(
     reservedHostCounters: j.reserved,
     unsupportedCheckFirst: j.first === true,
     ...(j.vm2 === true ? { secondVm: true } : {}),
+    ...(j.ioctls === true ? { ioctlOrder: true } : {}),
   };
   const withOther = j.other === undefined ? base : { ...base, other: lookupCpu(j.other) };
   const configuration: Configuration = j.nr === undefined ? withOther : { ...withOther, nr: j.nr };

@@ -8,7 +8,7 @@
  */
 
 import type { Policy } from '../kvm/policy.js';
-import { type Configuration, configurations, type SpaceFilter } from './config.js';
+import { type Configuration, configurations, type SpaceFilter, spaceDepth } from './config.js';
 import { INVARIANTS, type Invariant } from './invariants.js';
 import { type SearchOptions, type SearchResult, searchConfiguration, type Violation } from './search.js';
 
@@ -54,7 +54,7 @@ export interface CheckOptions extends SearchOptions {
 export function runCheck(opts: CheckOptions = {}): CheckRun {
   const space = opts.space ?? 'default';
   const invariants = opts.invariants ?? INVARIANTS;
-  const depth = opts.depth ?? 4;
+  const depth = opts.depth ?? spaceDepth(space);
   const verdicts = new Map<string, { violatedIn: number; shortest?: Verdict['shortest'] }>();
   const policies: string[] = [];
   let count = 0;

@@ -10,7 +10,14 @@
 
 import type { Choices } from '../arch/unpredictable.js';
 import type { World } from '../kvm/world.js';
-import { type Action, type CheckState, enabledActions, initialState, successors } from './actions.js';
+import {
+  type Action,
+  type CheckState,
+  enabledActions,
+  initialState,
+  stateKey,
+  successors,
+} from './actions.js';
 import type { Configuration } from './config.js';
 import { INVARIANTS, type Invariant } from './invariants.js';
 
@@ -83,7 +90,7 @@ export function searchConfiguration(c: Configuration, opts: SearchOptions = {}):
   const maxStates = opts.maxStates ?? 20000;
   const invariants = opts.invariants ?? INVARIANTS;
   const init = initialState(c);
-  const seen = new Set<string>([worldKey(init.state.world)]);
+  const seen = new Set<string>([stateKey(init.state, worldKey)]);
   const found = new Map<string, Violation>();
   let frontier: Node[] = [{ state: init.state, parent: undefined, step: undefined }];
   let transitions = 0;
@@ -102,7 +109,7 @@ export function searchConfiguration(c: Configuration, opts: SearchOptions = {}):
             if (message !== undefined)
               found.set(inv.name, { invariant: inv.name, message, trace: traceOf(node, step) });
           }
-          const key = worldKey(t.after.world);
+          const key = stateKey(t.after, worldKey);
           if (seen.has(key)) continue;
           seen.add(key);
           next.push({ state: t.after, parent: node, step });

@@ -2,7 +2,13 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { InputError } from '../arch/errors.js';
-import { configurations, type SpaceFilter, spaceDescription, spaceNames } from '../check/config.js';
+import {
+  configurations,
+  type SpaceFilter,
+  spaceDepth,
+  spaceDescription,
+  spaceNames,
+} from '../check/config.js';
 import { runCheckParallel } from '../check/parallel.js';
 import {
   type CheckReport,
@@ -66,7 +72,7 @@ export function checkText(r: CheckReport): string {
  * The run as the generated part of docs/findings.md: the table, and per violated invariant its
  * shortest counterexample in words with its replay command.
  */
-export function checkMarkdown(r: CheckReport): string {
+export function checkMarkdown(r: CheckReport, opts: { readonly invariants?: boolean } = {}): string {
   const head = ['policy', ...r.invariants.map((i) => `\`${i.name}\``)];
   const rows = r.policies.map((p) => [`\`${p}\``, ...r.invariants.map((inv) => cell(r, p, inv.name))]);
   const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
@@ -89,8 +95,10 @@ export function checkMarkdown(r: CheckReport): string {
     });
     out.push('', `Replay: \`pmup replay ${c.replay}\``, '');
   }
-  out.push('Invariants:', '');
-  for (const inv of r.invariants) out.push(`- \`${inv.name}\`: ${inv.description}. Source: ${inv.source}.`);
+  if (opts.invariants !== false) {
+    out.push('Invariants:', '');
+    for (const inv of r.invariants) out.push(`- \`${inv.name}\`: ${inv.description}. Source: ${inv.source}.`);
+  }
   return `${out.join('\n')}\n`;
 }
 
@@ -126,7 +134,7 @@ ${spaceNames()
   .map((s) => `  ${s}: ${spaceDescription(s)}`)
   .join('\n')}
 
---depth defaults to 4. --both-orders also runs each configuration with the unsupported-CPU
+--depth defaults to 4 (8 for the ioctls space). --both-orders also runs each configuration with the unsupported-CPU
 check first (the reviewer's proposal for kvm_arch_vcpu_load()).
 
 --workers W (default: one per core) searches on W worker threads; the output does not depend on
@@ -201,7 +209,8 @@ function parseCheckArgs(argv: readonly string[]): CheckArgs {
     return { kind: 'merge', files: positionals, format };
   }
   expectPositionals('check', positionals, 0);
-  const depthText = values.depth ?? '4';
+  const space = values.space ?? 'default';
+  const depthText = values.depth ?? String(spaceDepth(space));
   if (!/^[0-9]+$/.test(depthText) || Number(depthText) < 1 || Number(depthText) > 12) {
     throw new InputError(`check: --depth must be an integer 1..12, got ${JSON.stringify(depthText)}`);
   }
@@ -209,7 +218,6 @@ function parseCheckArgs(argv: readonly string[]): CheckArgs {
   if (!/^[0-9]+$/.test(workersText) || Number(workersText) < 1 || Number(workersText) > 256) {
     throw new InputError(`check: --workers must be an integer 1..256, got ${JSON.stringify(workersText)}`);
   }
-  const space = values.space ?? 'default';
   spaceDescription(space);
   const shard = values.shard === undefined ? undefined : parseShard(values.shard);
   const policies = (values.policy ?? []).map((p) => lookupPolicy(p).name);

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { lookupCpu } from '../../src/arch/cpus.js';
 import { actionText, initialState, successors } from '../../src/check/actions.js';
-import { type Configuration, configurations } from '../../src/check/config.js';
+import { type Configuration, configurations, spaceDepth } from '../../src/check/config.js';
 import { diffPolicies } from '../../src/check/diff.js';
 import { parseReplayToken, replay, replayToken } from '../../src/check/replay.js';
 import { mergeReports, reportOf } from '../../src/check/report.js';
@@ -18,6 +18,7 @@ import { checkText } from '../../src/cli/check.js';
 import { findingsPart, generatedFindings } from '../../src/cli/findings.js';
 import { runPmup } from '../../src/cli/pmup.js';
 import { lookupPolicy, type Policy } from '../../src/kvm/policy.js';
+import { getVm } from '../../src/kvm/world.js';
 
 const a710 = lookupCpu('cortex-a710'); // N = 20
 const a510 = lookupCpu('cortex-a510'); // N = 6
@@ -84,7 +85,7 @@ describe('the verifier rediscovers the findings', () => {
     assert.ok(cpu !== undefined);
     const v = violation(config('v5', { cpu, reservedHostCounters: 6, nr: 1 }), 'guest-pmcr-n');
     assert.deepEqual(steps(v), ['KVM_RUN on CPU 0', 'guest mrs x0, PMCR_EL0', 'guest mrs x0, PMCR_EL0']);
-    assert.equal(v?.message, 'the guest reads PMCR_EL0.N = 6; nr_pmu_counters = 1');
+    assert.equal(v?.message, 'the guest reads PMCR_EL0.N = 6; SET_NR_COUNTERS(1) returned 0');
   });
 
   test('v5 without FEAT_FGT: a guest PMCNTENSET_EL0 write reaches host counters (v5 fast path, digest 3.4)', () => {
@@ -188,6 +189,85 @@ describe('the verifier rediscovers the findings', () => {
   });
 });
 
+describe('the vCPU ioctls in any order (space ioctls)', () => {
+  const ioctls = (policy: string, over: Partial<Configuration>) =>
+    config(policy, { ioctlOrder: true, ...over });
+
+  test('v8: SET_NR_COUNTERS(20) on the little CPU, ENABLE_PARTITION on the big one: clamped to 18, silently (18/21)', () => {
+    // On the Cortex-A510 (N = 6) pmu_is_partitioned() of the Cortex-A710's PMU is false, so
+    // kvm_arm_pmu_get_max_counters() is its whole cntr_mask (20) and SET_NR_COUNTERS(20) returns 0;
+    // ENABLE_PARTITION on the Cortex-A710 then sets nr_pmu_counters to max_guest_counters =
+    // 20 - 2 reserved = 18 and returns 0 (v8 18/21). The guest reads N = 18, not the 20 promised.
+    const c = ioctls('v8', { other: a510, reservedHostCounters: 2, nr: 20 });
+    const v = violation(c, 'guest-pmcr-n', 7);
+    assert.equal(
+      v?.message,
+      'the guest reads PMCR_EL0.N = 18; SET_NR_COUNTERS(20) returned 0 (nr_pmu_counters is now 18)',
+    );
+    const s = steps(v);
+    assert.equal(s.length, 7);
+    const nr = s.findIndex((x) => x === 'KVM_SET_DEVICE_ATTR(PMU_V3_SET_NR_COUNTERS, 20) on CPU 1');
+    const part = s.findIndex((x) => x === 'KVM_SET_DEVICE_ATTR(PMU_V3_ENABLE_PARTITION, true) on CPU 0');
+    assert.ok(nr >= 0 && part > nr, s.join('; '));
+    assert.equal(s.at(-1), 'guest mrs x0, PMCR_EL0');
+  });
+
+  test('v8 on one CPU type: SET_NR_COUNTERS above max_guest_counters is -EINVAL, so no order breaks the promise', () => {
+    // QEMU max 8.2, N = 6, 2 reserved: max_guest_counters = 4, and pmu_is_partitioned() holds on
+    // every CPU, so SET_NR_COUNTERS(6) is refused in every order (docs/findings.md section 4).
+    assert.equal(
+      violation(ioctls('v8', { cpu: qemu82, reservedHostCounters: 2, nr: 6 }), 'guest-pmcr-n', 7),
+      undefined,
+    );
+  });
+
+  test("v5 without SET_PMU on big.LITTLE: the guest's N follows the CPU it runs on (kvm_pmu_guest_num_counters(), 15/24)", () => {
+    // No SET_PMU: KVM_ARM_VCPU_INIT on CPU 0 installs the Cortex-A710's PMU (nr_pmu_counters = 20)
+    // without narrowing supported_cpus, so KVM_RUN on the Cortex-A510 enters the guest. v5's
+    // kvm_pmu_guest_num_counters() returns min(nr_pmu_counters, this CPU's nr_event_counters) even
+    // without a partition: the guest reads N = 6. Mainline reports nr_pmu_counters (20).
+    const c = ioctls('v5', { other: a510, reservedHostCounters: -1, nr: 1 });
+    const v = violation(c, 'guest-pmcr-n', 5);
+    assert.equal(v?.message, 'the guest reads PMCR_EL0.N = 6; nr_pmu_counters = 20');
+    assert.deepEqual(steps(v), [
+      'KVM_ARM_VCPU_INIT(PMU_V3) on CPU 0',
+      'KVM_SET_DEVICE_ATTR(PMU_V3_IRQ, 23) on CPU 0',
+      'KVM_SET_DEVICE_ATTR(PMU_V3_INIT) on CPU 0',
+      'KVM_RUN on CPU 1',
+      'guest mrs x0, PMCR_EL0',
+    ]);
+    assert.equal(
+      violation(ioctls('mainline', { other: a510, reservedHostCounters: -1, nr: 1 }), 'guest-pmcr-n', 5),
+      undefined,
+    );
+  });
+
+  test('a SET_PMU after SET_NR_COUNTERS cancels its promise (devices/vcpu.rst); a refused ioctl has no successor', () => {
+    const c = ioctls('mainline', { cpu: qemu82, reservedHostCounters: -1, nr: 1 });
+    let s = initialState(c).state;
+    const take = (a: Parameters<typeof successors>[1]) => {
+      const next = successors(s, a);
+      assert.equal(next.length, 1, actionText(a));
+      s = next[0]!.after;
+    };
+    // Before KVM_ARM_VCPU_INIT the vCPU has no PMU_V3: kvm_arm_pmu_v3_set_attr() is -ENODEV.
+    assert.deepEqual(successors(s, { kind: 'ioctl', call: 'SET_NR_COUNTERS', cpu: 0, n: 1 }), []);
+    take({ kind: 'ioctl', call: 'VCPU_INIT', cpu: 0 });
+    take({ kind: 'ioctl', call: 'SET_NR_COUNTERS', cpu: 0, n: 1 });
+    assert.equal(s.promisedNr, 1);
+    take({ kind: 'ioctl', call: 'SET_PMU', cpu: 0, pmu: 0 });
+    assert.equal(s.promisedNr, undefined);
+    assert.equal(getVm(s.world, 0).nrPmuCounters, 6);
+  });
+
+  test('the ioctls space runs every policy to depth 8 by default', () => {
+    const cs = [...configurations('ioctls', { policies: ['v8'] })];
+    assert.ok(cs.every((x) => x.ioctlOrder === true));
+    assert.equal(spaceDepth('ioctls'), 8);
+    assert.equal(spaceDepth('default'), 4);
+  });
+});
+
 describe('no invariant is vacuous: a deliberately broken policy violates it', () => {
   test('hpmn-not-reserved: HPMN = 31 whatever the CPU has', () => {
     const p = broken('broken-hpmn', 'v6', (r) => ({ ...r, mdcrEl2: r.mdcrEl2 | HPMN }));
@@ -202,7 +282,7 @@ describe('no invariant is vacuous: a deliberately broken policy violates it', ()
       mdcrEl2: (r.mdcrEl2 & ~HPMN) | BigInt(Math.max(r.hpmn - 1, 1)),
     }));
     const v = violation(config(p, { cpu: qemu82, reservedHostCounters: 2, nr: 4 }), 'guest-pmcr-n', 3);
-    assert.equal(v?.message, 'the guest reads PMCR_EL0.N = 3; nr_pmu_counters = 4');
+    assert.equal(v?.message, 'the guest reads PMCR_EL0.N = 3; SET_NR_COUNTERS(4) returned 0');
   });
 
   test('host-counters-untouched and host-events-keep-counting: HPMN = N puts the host counters in the guest range', () => {
