@@ -362,6 +362,32 @@ const noPmuUndefined: Invariant = {
   },
 };
 
+const beyondNUndefined: Invariant = {
+  name: 'beyond-n-undefined',
+  description:
+    'A guest access to PMEVCNTR<n>_EL0 or PMEVTYPER<n>_EL0 with n at or above the N it was promised is UNDEFINED (KVM) or what the hardware does for an index at or above HPMN; it never reaches counter n itself',
+  source:
+    'KVM arch/arm64/kvm/sys_regs.c pmu_counter_idx_valid(): kvm_inject_undefined() for an index >= PMCR_EL0.N; Arm ARM D24.5.10 and D24.5.12: an EL1 access with n >= MDCR_EL2.HPMN traps to EL2 (FEAT_FGT) or is CONSTRAINED UNPREDICTABLE among UNDEFINED, RAZ/WI, NOP and an accessible index (K1.2.6.1)',
+  check(t) {
+    const a = t.action;
+    if (a.kind !== 'guest' || t.outcome === undefined || t.outcome.kind !== 'ok') return undefined;
+    const ref = lookupRegister(a.reg);
+    const family = ref.def.name;
+    if (ref.n === undefined || (family !== 'PMEVCNTR<n>_EL0' && family !== 'PMEVTYPER<n>_EL0'))
+      return undefined;
+    const v = getVcpu(t.before.world, t.before.vcpu);
+    if (!v.pmuV3 || v.cpu < 0) return undefined;
+    const promised = t.before.promisedNr ?? getVm(t.before.world, t.before.vcpu.vm).nrPmuCounters;
+    if (ref.n < promised) return undefined;
+    if (t.by === 'kvm')
+      return `KVM completed the guest's ${a.dir} of ${a.reg}, beyond its N = ${promised}, instead of an UNDEF`;
+    const pe = getHostCpu(t.before.world, v.cpu).pe;
+    const hpmn = Number(get(pe.regs.MDCR_EL2, MDCR_EL2_HPMN));
+    if (ref.n >= Math.min(hpmn, pe.config.n)) return undefined;
+    return `the guest's ${a.dir} of ${a.reg}, beyond its N = ${promised}, reached hardware counter ${ref.n} on CPU ${v.cpu} (MDCR_EL2.HPMN = ${hpmn})`;
+  },
+};
+
 /** Every invariant, in report order. */
 export const INVARIANTS: readonly Invariant[] = [
   hpmnNotReserved,
@@ -375,5 +401,6 @@ export const INVARIANTS: readonly Invariant[] = [
   guestCountersNotEl2,
   guestSeesOverflow,
   noPmuUndefined,
+  beyondNUndefined,
   noKernelFault,
 ];

@@ -10,6 +10,7 @@ import { lookupCpu } from '../../src/arch/cpus.js';
 import { actionText, initialState, successors } from '../../src/check/actions.js';
 import { type Configuration, configurations, spaceDepth } from '../../src/check/config.js';
 import { diffPolicies } from '../../src/check/diff.js';
+import { INVARIANTS } from '../../src/check/invariants.js';
 import { parseReplayToken, replay, replayToken } from '../../src/check/replay.js';
 import { mergeReports, reportOf } from '../../src/check/report.js';
 import { runCheck, verdictOf } from '../../src/check/run.js';
@@ -17,8 +18,9 @@ import { searchConfiguration, type Violation, worldKey } from '../../src/check/s
 import { checkText } from '../../src/cli/check.js';
 import { findingsPart, generatedFindings } from '../../src/cli/findings.js';
 import { runPmup } from '../../src/cli/pmup.js';
+import { hwWrite } from '../../src/kvm/hw.js';
 import { lookupPolicy, type Policy } from '../../src/kvm/policy.js';
-import { getVm } from '../../src/kvm/world.js';
+import { getHostCpu, getVm, withLog } from '../../src/kvm/world.js';
 
 const a710 = lookupCpu('cortex-a710'); // N = 20
 const a510 = lookupCpu('cortex-a510'); // N = 6
@@ -86,6 +88,14 @@ describe('the verifier rediscovers the findings', () => {
     const v = violation(config('v5', { cpu, reservedHostCounters: 6, nr: 1 }), 'guest-pmcr-n');
     assert.deepEqual(steps(v), ['KVM_RUN on CPU 0', 'guest mrs x0, PMCR_EL0', 'guest mrs x0, PMCR_EL0']);
     assert.equal(v?.message, 'the guest reads PMCR_EL0.N = 6; SET_NR_COUNTERS(1) returned 0');
+    // The same HPMN = 6 puts counter 1, beyond the one promised, in the guest's first range: the
+    // read completes on the hardware (D24.5.10: no trap below HPMN) instead of KVM's UNDEF.
+    const b = violation(config('v5', { cpu, reservedHostCounters: 6, nr: 1 }), 'beyond-n-undefined');
+    assert.deepEqual(steps(b), ['KVM_RUN on CPU 0', 'guest mrs x0, PMCR_EL0', 'guest mrs x0, PMEVCNTR1_EL0']);
+    assert.equal(
+      b?.message,
+      "the guest's read of PMEVCNTR1_EL0, beyond its N = 1, reached hardware counter 1 on CPU 0 (MDCR_EL2.HPMN = 6)",
+    );
   });
 
   test('v5 without FEAT_FGT: a guest PMCNTENSET_EL0 write reaches host counters (v5 fast path, digest 3.4)', () => {
@@ -297,6 +307,38 @@ describe('no invariant is vacuous: a deliberately broken policy violates it', ()
       'guest msr PMCNTENSET_EL0, x0 (x0 = 0xffffffff)',
     ]);
     assert.ok(violation(c, 'host-events-keep-counting', 4) !== undefined);
+  });
+
+  test('beyond-n-undefined: HPMN = N with 4 counters promised lets the guest read counter 4 on the hardware', () => {
+    const p = broken('broken-range', 'v6', (r, n) => ({ ...r, mdcrEl2: (r.mdcrEl2 & ~HPMN) | BigInt(n) }));
+    const v = violation(config(p, { cpu: qemu82, reservedHostCounters: 2, nr: 4 }), 'beyond-n-undefined', 3);
+    // The first access switches the context to PHYSICAL; then PMEVCNTR4_EL0 (4 < HPMN = 6) is a
+    // first-range counter, accessible at EL1 without a trap (D24.5.10).
+    assert.deepEqual(steps(v), ['KVM_RUN on CPU 0', 'guest mrs x0, PMCR_EL0', 'guest mrs x0, PMEVCNTR4_EL0']);
+    assert.equal(
+      v?.message,
+      "the guest's read of PMEVCNTR4_EL0, beyond its N = 4, reached hardware counter 4 on CPU 0 (MDCR_EL2.HPMN = 6)",
+    );
+    assert.equal(
+      violation(config('v6', { cpu: qemu82, reservedHostCounters: 2, nr: 4 }), 'beyond-n-undefined', 3),
+      undefined,
+    );
+  });
+
+  test('no-kernel-fault: no MDCR_EL2 a policy computes makes an EL2 access fault, so its predicate is shown on the kernel layer', () => {
+    // The kernel's own accesses at EL2 are not filtered by MDCR_EL2 (HPMN and the traps apply
+    // to EL1 and EL0; D24.5.10), so no broken policy can trigger this invariant; what can is a
+    // kernel access to a counter the CPU lacks: PMEVCNTR6_EL0 on a PE with N = 6 is UNDEFINED
+    // with FEAT_FGT (D24.5.10, D13.11 SRPKH). The invariant reports the fault such a step logs.
+    const s = initialState(config('v6', { cpu: qemu82, reservedHostCounters: 2, nr: 4 })).state;
+    const pe = getHostCpu(s.world, 0).pe;
+    const r = hwWrite(pe, 'PMEVCNTR6_EL0', 1n);
+    assert.match(r.fault ?? '', /^kernel fault: write of PMEVCNTR6_EL0 at EL2 is UNDEFINED/);
+    const after = { ...s, world: withLog(s.world, [r.fault ?? '']) };
+    const inv = INVARIANTS.find((i) => i.name === 'no-kernel-fault');
+    const t = { action: { kind: 'put' } as const, choices: {}, before: s, after };
+    assert.equal(inv?.check(t), r.fault);
+    assert.equal(inv?.check({ ...t, after: s }), undefined);
   });
 
   test('guest-counters-not-el2: HPMD clear, so first-range counters count the host at EL2', () => {
