@@ -62,7 +62,10 @@ const hpmnNotReserved: Invariant = {
     const hpmn = Number(get(pe.regs.MDCR_EL2, MDCR_EL2_HPMN));
     const n = pe.config.n;
     if (hpmn > n) return `MDCR_EL2.HPMN = ${hpmn} on CPU ${cpu}, which has N = ${n}`;
-    if (hpmn === 0 && !pe.config.features.has('FEAT_HPMN0')) {
+    // With no event counters (N = 0) no value of HPMN is above N, and 0 is the one a kernel can
+    // write: the range split is empty whatever HPMN holds, so no behaviour depends on it
+    // (K1.2.6.3 applies only "if NUM_PMU_COUNTERS is nonzero"; ranges.ts effectiveHPMN()).
+    if (hpmn === 0 && n > 0 && !pe.config.features.has('FEAT_HPMN0')) {
       return `MDCR_EL2.HPMN = 0 on CPU ${cpu}, which lacks FEAT_HPMN0`;
     }
     return undefined;

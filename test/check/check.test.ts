@@ -183,6 +183,19 @@ describe('the verifier rediscovers the findings', () => {
     );
   });
 
+  test('a PE without event counters: HPMN = 0 without FEAT_HPMN0 is not a reserved-value case (K1.2.6.3)', () => {
+    // K1.2.6.3 applies the reserved-HPMN behaviours only when NUM_PMU_COUNTERS is nonzero; with
+    // N = 0 both ranges are empty whatever HPMN holds, and 0 is all a kernel can write.
+    const n0 = [...configurations('full', { policies: ['mainline'], cpus: ['PMUv3-n0'] })][0];
+    assert.ok(n0 !== undefined && n0.cpu.n === 0);
+    assert.equal(violation(n0, 'hpmn-not-reserved', 1), undefined);
+    const n1 = [...configurations('full', { policies: ['pkvm'], cpus: ['PMUv3-n1'] })][0];
+    assert.equal(
+      violation(n1!, 'hpmn-not-reserved', 1)?.message,
+      'MDCR_EL2.HPMN = 0 on CPU 0, which lacks FEAT_HPMN0',
+    );
+  });
+
   test('mainline holds every invariant on the small space; v6 loses the guest PMCR_EL0.E at vcpu_put', () => {
     const run = runCheck({ space: 'small', depth: 3, filter: { policies: ['mainline', 'v6'] } });
     assert.equal(run.configurations, 2);
