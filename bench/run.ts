@@ -8,6 +8,7 @@
  * 2. Counting k events for k = 1 and k = 2^40: the batch count must cost the same.
  * 3. stepOutcomes() with a reserved HPMN against a legal one: N + 1 evaluations a step (one per
  *    permitted behaviour) and the first run that meets the case; the time ratio is reported.
+ * 4. The verifier on the default space (bench/check.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +20,7 @@ import { lookupCpu } from '../src/arch/cpus.js';
 import { countEvents } from '../src/arch/pmu/count.js';
 import { makePeState, type PeState } from '../src/arch/pmu/state.js';
 import { type PeStep, stepLeaves, stepOutcomes } from '../src/arch/step.js';
+import { benchCheck } from './check.js';
 import { requestLine, rng } from './gen.js';
 
 const count = Number(process.env['BENCH_REQUESTS'] ?? 1_000_000);
@@ -122,3 +124,4 @@ process.stdout.write(out.join('\\n') + '\\n');
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
+benchCheck();
