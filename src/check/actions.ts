@@ -19,6 +19,14 @@ import { kvmAddPartitionedVm, kvmCreatePartitionedVm } from '../kvm/scenario.js'
 import { KVM_CAP_ARM_PARTITION_PMU, kvmCreateVcpu, kvmCreateVm, kvmVmIoctlEnableCap } from '../kvm/vm.js';
 import { getVcpu, getVm, kernelFamily, makeWorld, type VcpuRef, type World } from '../kvm/world.js';
 import type { Configuration } from './config.js';
+import {
+  monitorActions,
+  monitorAttempt,
+  monitorInitialState,
+  type RealmState,
+  type RmiCall,
+  rmiText,
+} from './monitor.js';
 
 /** One step a schedule can take. */
 export type Action =
@@ -53,6 +61,14 @@ export type Action =
    * A vCPU ioctl of the VMM, made by a thread on physical CPU `cpu` (ioctl-order configurations):
    * the per-CPU checks (kvm_arm_pmu_get_max_counters(), the default PMU) see that CPU.
    */
+  /** A monitor's step (TF-RMM: an RMI command of the host, or the REC's exit; monitor.ts). */
+  | {
+      readonly kind: 'rmi';
+      readonly call: RmiCall;
+      readonly cpu?: number;
+      readonly pmu?: boolean;
+      readonly n?: number;
+    }
   | {
       readonly kind: 'ioctl';
       readonly call: VmmIoctl;
@@ -93,6 +109,8 @@ export function actionText(a: Action): string {
       return `host perf_event_open(INST_RETIRED) on CPU ${a.cpu}`;
     case 'ioctl':
       return ioctlText(a);
+    case 'rmi':
+      return rmiText(a);
   }
 }
 
@@ -132,11 +150,18 @@ export interface CheckState {
   readonly promisedNr?: number;
   /** Present when the vCPU ioctls are schedule steps: the SET_NR_COUNTERS value the VMM sends. */
   readonly ioctls?: { readonly nr?: number };
+  /** Present for a monitor that is not KVM (TF-RMM): what it holds for the Realm (monitor.ts). */
+  readonly realm?: RealmState;
 }
 
 /** A string equal for two states exactly when they are the same (the world, and the promise). */
 export function stateKey(s: CheckState, worldKey: (w: World) => string): string {
-  return s.promisedNr === undefined ? worldKey(s.world) : `${worldKey(s.world)}|nr=${s.promisedNr}`;
+  const nr = s.promisedNr === undefined ? '' : `|nr=${s.promisedNr}`;
+  const realm =
+    s.realm === undefined
+      ? ''
+      : `|realm=${JSON.stringify(s.realm, (_, v: unknown) => (typeof v === 'bigint' ? v.toString(16) : v))}`;
+  return `${worldKey(s.world)}${nr}${realm}`;
 }
 
 /** One successor: the action, the behaviours the hardware took, what the guest observed. */
@@ -204,6 +229,8 @@ export function initialState(c: Configuration): {
   readonly state: CheckState;
   readonly refused: readonly string[];
 } {
+  // A monitor that is not KVM (TF-RMM) is driven through its own calls (monitor.ts).
+  if (c.policy.scenario !== undefined) return { state: monitorInitialState(c), refused: [] };
   if (c.ioctlOrder === true) {
     const v = ioctlOrderWorld(c);
     let world = v.world;
@@ -315,6 +342,7 @@ function ioctlOrderActions(state: CheckState, nr: number | undefined): Action[] 
 
 /** The actions enabled in `state`. */
 export function enabledActions(state: CheckState): Action[] {
+  if (state.realm !== undefined) return monitorActions(state);
   if (state.ioctls !== undefined) return ioctlOrderActions(state, state.ioctls.nr);
   const v = getVcpu(state.world, state.vcpu);
   const out: Action[] = [];
@@ -340,13 +368,15 @@ export function enabledActions(state: CheckState): Action[] {
 }
 
 /** One evaluation of an action under fixed choices: the new world, or the case left open. */
-type Attempt =
+export type Attempt =
   | {
       readonly world: World;
       readonly outcome?: GuestOutcome;
       readonly by?: 'hardware' | 'kvm';
       /** An ioctl that changes what the API promised: the new promise ('default' after SET_PMU). */
       readonly promise?: number | 'default';
+      /** A monitor's step: what it now holds for the Realm. */
+      readonly realm?: RealmState;
     }
   | { readonly unpredictable: Unpredictable };
 
@@ -374,6 +404,7 @@ function vmmIoctl(
 }
 
 function attempt(state: CheckState, a: Action, choices: Choices, checkFirst: boolean): Attempt | undefined {
+  if (state.realm !== undefined) return monitorAttempt(state, a, choices);
   const { world, vcpu } = state;
   switch (a.kind) {
     case 'run': {
@@ -432,6 +463,8 @@ function attempt(state: CheckState, a: Action, choices: Choices, checkFirst: boo
       const r = hostRun(world, a.cpu, { [a.event]: a.times }, { choices });
       return r.unpredictable === undefined ? { world: r.world } : { unpredictable: r.unpredictable };
     }
+    case 'rmi':
+      return undefined;
     case 'ioctl': {
       const r = vmmIoctl(world, vcpu, a);
       if (r.errno !== undefined) return undefined;
@@ -471,7 +504,8 @@ export function successors(state: CheckState, a: Action, unsupportedCheckFirst =
       for (const b of r.unpredictable.allowed) explore({ ...choices, [rule]: b });
       return;
     }
-    const after = afterState(state, r.world, r.promise);
+    const moved = afterState(state, r.world, r.promise);
+    const after = r.realm === undefined ? moved : { ...moved, realm: r.realm };
     out.push({
       action: a,
       choices,

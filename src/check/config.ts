@@ -183,8 +183,16 @@ export interface SpaceFilter {
 /** Every configuration of space `name` that passes `filter`, in order. */
 export function* configurations(name: string, filter: SpaceFilter = {}): Generator<Configuration> {
   const space = lookupSpace(name);
-  // A monitor with its own scenario (TF-RMM) is not driven through the KVM VM API: not explored yet.
-  const all = [...POLICIES.filter((p) => p.scenario === undefined), ...(filter.extraPolicies ?? [])];
+  // A monitor with its own scenario (TF-RMM) is driven through its own calls (monitor.ts), with its
+  // variants (the newer rec.c); it has no ioctls and no second VM, and ignores the host's
+  // reserved_host_counters and the unsupported-CPU order.
+  const monitors = POLICIES.filter((p) => p.scenario !== undefined).flatMap((p) => [
+    p,
+    ...(p.variants ?? []),
+  ]);
+  const kvm = POLICIES.filter((p) => p.scenario === undefined);
+  const usable = space.ioctlOrder === true || space.secondVm === true ? kvm : [...kvm, ...monitors];
+  const all = [...usable, ...(filter.extraPolicies ?? [])];
   const wanted = filter.policies ?? [];
   const policies = wanted.length === 0 ? all : all.filter((p) => wanted.includes(p.name));
   for (const host of space.hosts()) {
@@ -197,9 +205,10 @@ export function* configurations(name: string, filter: SpaceFilter = {}): Generat
     const cpu = cpuOf(host[0]);
     const other = host[1] === undefined ? undefined : cpuOf(host[1]);
     for (const policy of policies) {
-      for (const reservedHostCounters of space.reserved(cpu.n)) {
+      const monitor = policy.scenario !== undefined;
+      for (const reservedHostCounters of monitor ? [-1] : space.reserved(cpu.n)) {
         for (const nr of space.nr(cpu.n)) {
-          for (const first of filter.bothOrders === true ? [false, true] : [false]) {
+          for (const first of filter.bothOrders === true && !monitor ? [false, true] : [false]) {
             const base = {
               policy,
               cpu,

@@ -30,6 +30,12 @@ export interface Invariant {
   /** Why, and the Arm ARM or kernel text it rests on. */
   readonly source: string;
   readonly check: (t: Transition) => string | undefined;
+  /**
+   * Whether it is checked for a monitor that is not KVM (TF-RMM) too. The others read KVM's
+   * state (its trap list, host perf, its save and restore of the guest's context), which a monitor
+   * does not have or the model does not model for it.
+   */
+  readonly monitors?: boolean;
 }
 
 const MDCR_EL2_HPMN = bits('MDCR_EL2', 'HPMN');
@@ -52,6 +58,7 @@ function implemented(pe: PeState): bigint {
 
 const hpmnNotReserved: Invariant = {
   name: 'hpmn-not-reserved',
+  monitors: true,
   description: 'While a vCPU is loaded, MDCR_EL2.HPMN on its CPU is not a reserved value',
   source:
     'Arm ARM D24.3.17 MDCR_EL2.HPMN: values greater than N, and 0 without FEAT_HPMN0, are reserved; the PE then behaves as if HPMN were an UNKNOWN value or puts every counter in the second range (K1.2.6.3)',
@@ -74,6 +81,7 @@ const hpmnNotReserved: Invariant = {
 
 const guestPmcrN: Invariant = {
   name: 'guest-pmcr-n',
+  monitors: true,
   description:
     "A guest read of PMCR_EL0 shows N = what the API promised: the n of the last SET_NR_COUNTERS that returned 0 (unless a SET_PMU came after it), else the VM's default nr_pmu_counters",
   source:
@@ -86,9 +94,11 @@ const guestPmcrN: Invariant = {
     const nr = getVm(t.after.world, t.after.vcpu.vm).nrPmuCounters;
     const promised = t.after.promisedNr ?? nr;
     const what =
-      t.after.promisedNr === undefined
-        ? `nr_pmu_counters = ${nr}`
-        : `SET_NR_COUNTERS(${promised}) returned 0${nr === promised ? '' : ` (nr_pmu_counters is now ${nr})`}`;
+      t.after.realm !== undefined
+        ? `RMI_REALM_CREATE gave the Realm pmu_num_ctrs = ${promised}`
+        : t.after.promisedNr === undefined
+          ? `nr_pmu_counters = ${nr}`
+          : `SET_NR_COUNTERS(${promised}) returned 0${nr === promised ? '' : ` (nr_pmu_counters is now ${nr})`}`;
     if (o.unknown !== undefined && (o.unknown & PMCR_N.mask) !== 0n) {
       return `the guest reads PMCR_EL0.N with UNKNOWN bits (value ${hex(o.value)}, unknown ${hex(o.unknown)}); ${what}`;
     }
@@ -352,6 +362,7 @@ const hostEventsOffGuestCounters: Invariant = {
 
 const noPmuUndefined: Invariant = {
   name: 'no-pmu-undefined',
+  monitors: true,
   description:
     'A vCPU created without a PMU (no KVM_ARM_VCPU_PMU_V3) finds every PMU register access UNDEFINED',
   source:
@@ -367,6 +378,7 @@ const noPmuUndefined: Invariant = {
 
 const beyondNUndefined: Invariant = {
   name: 'beyond-n-undefined',
+  monitors: true,
   description:
     'A guest access to PMEVCNTR<n>_EL0 or PMEVTYPER<n>_EL0 with n at or above the N it was promised is UNDEFINED (KVM) or what the hardware does for an index at or above HPMN; it never reaches counter n itself',
   source:

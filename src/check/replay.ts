@@ -56,7 +56,8 @@ function actionOf(j: Record<string, string | number>): Action {
     kind !== 'other-put' &&
     kind !== 'other-touch' &&
     kind !== 'perf-open' &&
-    kind !== 'ioctl'
+    kind !== 'ioctl' &&
+    kind !== 'rmi'
   ) {
     throw new InputError(`replay: the token has an unknown step ${JSON.stringify(kind)}`);
   }

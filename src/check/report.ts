@@ -31,6 +31,8 @@ export interface ReportVerdict {
   readonly invariant: string;
   readonly holds: boolean;
   readonly violatedIn: number;
+  /** Present (false) when the invariant is not checked for this policy (a monitor). */
+  readonly checked?: false;
   readonly shortest?: ReportCounterexample;
 }
 
@@ -74,6 +76,7 @@ export function reportOf(
         invariant: v.invariant,
         holds: v.shortest === undefined,
         violatedIn: v.violatedIn,
+        ...(v.checked ? {} : { checked: false as const }),
       };
       if (v.shortest === undefined) return base;
       const { configuration, index, violation } = v.shortest;
@@ -139,7 +142,13 @@ export function mergeReports(reports: readonly CheckReport[]): CheckReport {
       violatedIn += v.violatedIn;
       shortest = better(shortest, v.shortest);
     }
-    const base = { policy: v0.policy, invariant: v0.invariant, holds: shortest === undefined, violatedIn };
+    const base = {
+      policy: v0.policy,
+      invariant: v0.invariant,
+      holds: shortest === undefined,
+      violatedIn,
+      ...(v0.checked === false ? { checked: false as const } : {}),
+    };
     return shortest === undefined ? base : { ...base, shortest };
   });
   const sum = (f: (r: CheckReport) => number) => reports.reduce((a, r) => a + f(r), 0);

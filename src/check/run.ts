@@ -18,6 +18,8 @@ export interface Verdict {
   readonly invariant: string;
   /** Configurations in which the invariant was violated. */
   readonly violatedIn: number;
+  /** False when the invariant is not checked for this policy (a monitor: invariantsFor()). */
+  readonly checked: boolean;
   /** The shortest counterexample, with its configuration and the configuration's index in the space. */
   readonly shortest?: {
     readonly configuration: Configuration;
@@ -57,6 +59,7 @@ export function runCheck(opts: CheckOptions = {}): CheckRun {
   const depth = opts.depth ?? spaceDepth(space);
   const verdicts = new Map<string, { violatedIn: number; shortest?: Verdict['shortest'] }>();
   const policies: string[] = [];
+  const monitors = new Set<string>();
   let count = 0;
   let states = 0;
   let transitions = 0;
@@ -65,6 +68,7 @@ export function runCheck(opts: CheckOptions = {}): CheckRun {
   for (const c of configurations(space, opts.filter)) {
     index++;
     if (!policies.includes(c.policy.name)) policies.push(c.policy.name);
+    if (c.policy.scenario !== undefined) monitors.add(c.policy.name);
     if (opts.shard !== undefined && index % opts.shard.count !== opts.shard.index) continue;
     const r = searchConfiguration(c, { ...opts, depth, invariants });
     opts.onResult?.(r, index);
@@ -86,10 +90,11 @@ export function runCheck(opts: CheckOptions = {}): CheckRun {
   for (const policy of policies) {
     for (const inv of invariants) {
       const v = verdicts.get(`${policy}|${inv.name}`);
+      const checked = !monitors.has(policy) || inv.monitors === true;
       out.push(
         v?.shortest === undefined
-          ? { policy, invariant: inv.name, violatedIn: 0 }
-          : { policy, invariant: inv.name, violatedIn: v.violatedIn, shortest: v.shortest },
+          ? { policy, invariant: inv.name, violatedIn: 0, checked }
+          : { policy, invariant: inv.name, violatedIn: v.violatedIn, checked, shortest: v.shortest },
       );
     }
   }

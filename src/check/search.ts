@@ -84,11 +84,16 @@ function traceOf(node: Node, last: TraceStep): TraceStep[] {
   return out.reverse();
 }
 
+/** The invariants checked on configuration `c`: for a monitor (TF-RMM), those marked `monitors`. */
+export function invariantsFor(c: Configuration, all: readonly Invariant[]): readonly Invariant[] {
+  return c.policy.scenario === undefined ? all : all.filter((inv) => inv.monitors === true);
+}
+
 /** Searches configuration `c`. */
 export function searchConfiguration(c: Configuration, opts: SearchOptions = {}): SearchResult {
   const depthBound = opts.depth ?? 4;
   const maxStates = opts.maxStates ?? 20000;
-  const invariants = opts.invariants ?? INVARIANTS;
+  const invariants = invariantsFor(c, opts.invariants ?? INVARIANTS);
   const init = initialState(c);
   const seen = new Set<string>([stateKey(init.state, worldKey)]);
   const found = new Map<string, Violation>();

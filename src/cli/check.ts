@@ -31,6 +31,7 @@ function stepText(s: ReportCounterexample['trace'][number]): string {
 
 function cell(r: CheckReport, policy: string, invariant: string): string {
   const v = r.verdicts.find((x) => x.policy === policy && x.invariant === invariant);
+  if (v?.checked === false) return 'n/a';
   if (v?.shortest === undefined) return 'holds';
   const n = v.shortest.trace.length;
   return `violated (${n} step${n === 1 ? '' : 's'})`;

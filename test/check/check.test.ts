@@ -291,6 +291,48 @@ describe('the vCPU ioctls in any order (space ioctls)', () => {
   });
 });
 
+describe('a monitor that is not KVM: TF-RMM driven through RMI', () => {
+  test('a REC created on the Cortex-A710 and entered on the Cortex-A510 runs with HPMN = 20 > N = 6', () => {
+    // RMI_FEATURES on CPU 0 reports PMU_NUM_CTRS = PMCR_EL0.N = 20 (feature.c), RMI_REALM_CREATE
+    // accepts pmu_num_ctrs = 20 there (realm.c), RMI_REC_CREATE on CPU 0 sets HPMN = 20
+    // (rec.c init_common_sysregs()), and restore_realm_state() writes it on whichever PE enters the
+    // REC: on the Cortex-A510 (N = 6) a reserved value (D24.3.17).
+    const c = config('rmm', { other: a510, reservedHostCounters: -1 });
+    const v = violation(c, 'hpmn-not-reserved', 3);
+    assert.deepEqual(steps(v), [
+      'RMI_REALM_CREATE(PMU, pmu_num_ctrs = 20)',
+      'RMI_REC_CREATE on CPU 0',
+      'RMI_REC_ENTER on CPU 1',
+    ]);
+    assert.equal(v?.message, 'MDCR_EL2.HPMN = 20 on CPU 1, which has N = 6');
+  });
+
+  test('on one CPU type the Realm reads N = pmu_num_ctrs, and without a PMU every access is UNDEFINED', () => {
+    // HPMN = pmu_num_ctrs = 6 with TPM/TPMCR clear: the Realm reads PMCR_EL0.N = the Effective HPMN
+    // (D24.5.8). Without the PMU flag TPM and TPMCR stay set: the access traps to EL2, where the
+    // RMM answers an Undefined Instruction (the model's assumption, monitors/rmm.ts).
+    const c = config('rmm', { cpu: qemu82, reservedHostCounters: -1 });
+    const r = searchConfiguration(c, { depth: 4 });
+    assert.deepEqual(
+      r.violations.map((x) => x.invariant),
+      [],
+    );
+    assert.ok(r.states > 5);
+  });
+
+  test('only the invariants that do not read KVM state are checked for a monitor; the others print n/a', () => {
+    const run = runCheck({ space: 'small', depth: 3, filter: { policies: ['rmm'] } });
+    const checked = run.verdicts.filter((v) => v.checked).map((v) => v.invariant);
+    assert.deepEqual(checked, [
+      'hpmn-not-reserved',
+      'guest-pmcr-n',
+      'no-pmu-undefined',
+      'beyond-n-undefined',
+    ]);
+    assert.match(checkText(reportOf(run)), /^rmm +violated \(3 steps\) +\S.* n\/a /m);
+  });
+});
+
 describe('no invariant is vacuous: a deliberately broken policy violates it', () => {
   test('hpmn-not-reserved: HPMN = 31 whatever the CPU has', () => {
     const p = broken('broken-hpmn', 'v6', (r) => ({ ...r, mdcrEl2: r.mdcrEl2 | HPMN }));

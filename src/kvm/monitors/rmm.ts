@@ -29,10 +29,12 @@
  * @module
  */
 
+import { accessSysreg } from '../../arch/access.js';
 import { lookupRegister } from '../../arch/catalogue.js';
 import { type CpuDef, cpuFeatures } from '../../arch/cpus.js';
 import { bits, get, type PeState, withReg } from '../../arch/pmu/state.js';
 import { stepOutcomes } from '../../arch/step.js';
+import type { Choices } from '../../arch/unpredictable.js';
 import type { GuestOutcome } from '../guest.js';
 import { GUEST_HCR_EL2_VHE } from '../host.js';
 import { MAINLINE_KERNEL } from '../kernel.js';
@@ -178,6 +180,46 @@ function evaluateRmm(inputs: PolicyInputs, newer: boolean): PolicyResult {
 }
 
 const PMCR_N = bits('PMCR_EL0', 'N');
+
+/**
+ * A Realm's MRS or MSR at EL1 on `pe` (its REC entered there) under fixed CONSTRAINED
+ * UNPREDICTABLE `choices`: the hardware's outcome, except that a trap to EL2 reaches the RMM, which
+ * answers it with an Undefined Instruction (assumed: the RMM's handler of a trapped PMU access
+ * is not modelled, see the module comment).
+ */
+export function realmAccess(
+  pe: PeState,
+  access: { readonly dir: 'read' | 'write'; readonly reg: string; readonly value?: bigint },
+  choices: Choices,
+): { readonly pe: PeState; readonly outcome: GuestOutcome; readonly by: 'hardware' | 'kvm' } {
+  const r = accessSysreg(
+    pe,
+    {
+      el: 1,
+      dir: access.dir,
+      reg: lookupRegister(access.reg),
+      ...(access.value === undefined ? {} : { value: access.value }),
+    },
+    choices,
+  );
+  const o = r.outcome;
+  switch (o.kind) {
+    case 'ok':
+      return {
+        pe: r.state,
+        outcome: o.value === undefined ? { kind: 'ok' } : { kind: 'ok', value: o.value },
+        by: 'hardware',
+      };
+    case 'undefined':
+      return { pe, outcome: { kind: 'undefined' }, by: 'hardware' };
+    case 'trap':
+      return o.toEl === 2
+        ? { pe, outcome: { kind: 'undefined' }, by: 'kvm' }
+        : { pe, outcome: { kind: 'trap', toEl: o.toEl }, by: 'hardware' };
+    case 'unpredictable':
+      return { pe, outcome: o, by: 'hardware' };
+  }
+}
 
 /** A Realm's EL1 read of PMCR_EL0 on `pe`, under every permitted behaviour. */
 function realmRead(pe: PeState, when: string): GuestRead {
