@@ -69,6 +69,20 @@ function syntheticCpus(ns: readonly number[]): CpuDef[] {
 }
 
 const cpuOf = (c: string | CpuDef): CpuDef => (typeof c === 'string' ? lookupCpu(c) : c);
+
+/**
+ * A CPU of the spaces by name: a catalogue CPU, or a synthetic one (`PMUv3p5-n6+FGT`), as a replay
+ * token names it.
+ *
+ * @throws InputError for a name that is neither.
+ */
+export function lookupSpaceCpu(name: string): CpuDef {
+  if (CPUS.some((c) => c.name === name)) return lookupCpu(name);
+  const n = /^PMUv3(?:p\d)?-n(\d+)(?:\+|$)/.exec(name);
+  const synthetic = n === null ? undefined : syntheticCpus([Number(n[1])]).find((c) => c.name === name);
+  if (synthetic === undefined) return lookupCpu(name);
+  return synthetic;
+}
 const nameOf = (c: string | CpuDef): string => (typeof c === 'string' ? c : c.name);
 
 /** A named space: its hosts, and the counts tried on each. */

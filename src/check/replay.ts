@@ -7,7 +7,6 @@
  * @module
  */
 
-import { lookupCpu } from '../arch/cpus.js';
 import { InputError } from '../arch/errors.js';
 import { peStateChanges } from '../arch/pmu/state.js';
 import type { Choices } from '../arch/unpredictable.js';
@@ -15,7 +14,7 @@ import type { GuestOutcome } from '../kvm/guest.js';
 import { lookupPolicy, type Policy } from '../kvm/policy.js';
 import { getVcpu } from '../kvm/world.js';
 import { type Action, type CheckState, initialState, successors } from './actions.js';
-import type { Configuration } from './config.js';
+import { type Configuration, lookupSpaceCpu } from './config.js';
 import { INVARIANTS } from './invariants.js';
 import type { TraceStep } from './search.js';
 
@@ -103,13 +102,13 @@ export function parseReplayToken(
   const policy = extra.find((p) => p.name === j.policy) ?? lookupPolicy(j.policy);
   const base = {
     policy,
-    cpu: lookupCpu(j.cpu),
+    cpu: lookupSpaceCpu(j.cpu),
     reservedHostCounters: j.reserved,
     unsupportedCheckFirst: j.first === true,
     ...(j.vm2 === true ? { secondVm: true } : {}),
     ...(j.ioctls === true ? { ioctlOrder: true } : {}),
   };
-  const withOther = j.other === undefined ? base : { ...base, other: lookupCpu(j.other) };
+  const withOther = j.other === undefined ? base : { ...base, other: lookupSpaceCpu(j.other) };
   const configuration: Configuration = j.nr === undefined ? withOther : { ...withOther, nr: j.nr };
   return { configuration, trace: j.trace.map((s) => ({ action: actionOf(s.a), choices: s.c ?? {} })) };
 }

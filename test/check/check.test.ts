@@ -519,6 +519,27 @@ describe('replay and findings', () => {
     assert.equal(runPmup(['replay', 'not-a-token']).status, 2);
   });
 
+  test('a token of a synthetic CPU replays: v5 on a PMUv3 PE without HPMD counts host EL2 events on the guest counter', () => {
+    // MDCR_EL2.HPMD is PMUv3p1 (D24.3.17): on a PMUv3 PE first-range counters count at EL2 when
+    // PMEVTYPER<n>.NSH says so, and v5's stale FGT after the lazy switch lets the guest's NSH reach
+    // the hardware (the promised-traps finding). Found by shard 1/256 of the full space.
+    const c = [...configurations('full', { policies: ['v5'], cpus: ['PMUv3-n5+FGT+HPMN0'] })].find(
+      (x) => x.reservedHostCounters === 1 && x.nr === undefined,
+    );
+    assert.ok(c !== undefined);
+    const v = violation(c, 'guest-counters-not-el2', 4);
+    assert.equal(v?.message, 'guest counter PMEVCNTR0_EL0 on CPU 0 counted host EL2 events (0 -> 100)');
+    const back = parseReplayToken(replayToken(c, v?.trace ?? []));
+    assert.equal(back.configuration.cpu.name, 'PMUv3-n5+FGT+HPMN0');
+    assert.equal(back.configuration.cpu.n, 5);
+    assert.deepEqual(
+      replay(back.configuration, back.trace)
+        .at(-1)
+        ?.broken.map((b) => b.invariant),
+      ['guest-counters-not-el2'],
+    );
+  });
+
   test("docs/findings.md's generated part is what pmup check finds now (npm run findings)", () => {
     const doc = readFileSync(new URL('../../docs/findings.md', import.meta.url), 'utf8');
     assert.equal(findingsPart(doc), generatedFindings(), 'docs/findings.md is stale: run npm run findings');
