@@ -9,6 +9,7 @@
  * 3. stepOutcomes() with a reserved HPMN against a legal one: N + 1 evaluations a step (one per
  *    permitted behaviour) and the first run that meets the case; the time ratio is reported.
  * 4. The verifier on the default space (bench/check.ts).
+ * 5. The policy-only grid: v5's policy functions in TypeScript against a C loop of them (bench/policy_grid.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,6 +23,7 @@ import { makePeState, type PeState } from '../src/arch/pmu/state.js';
 import { type PeStep, stepLeaves, stepOutcomes } from '../src/arch/step.js';
 import { benchCheck } from './check.js';
 import { requestLine, rng } from './gen.js';
+import { benchPolicyGrid } from './policy_grid.js';
 
 const count = Number(process.env['BENCH_REQUESTS'] ?? 1_000_000);
 const dir = mkdtempSync(join(tmpdir(), 'pmup-bench-'));
@@ -125,3 +127,4 @@ process.stdout.write(out.join('\\n') + '\\n');
   rmSync(dir, { recursive: true, force: true });
 }
 benchCheck();
+benchPolicyGrid();

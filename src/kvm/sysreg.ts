@@ -35,16 +35,24 @@ export function maskOf(reg: string, name: string): bigint {
  * constants only.
  */
 export function fieldPrep(mask: bigint, val: number | bigint): bigint {
-  let shift = 0n;
-  while (((mask >> shift) & 1n) === 0n) shift++;
-  return (u64(val) << shift) & mask;
+  return (u64(val) << lowBit(mask)) & mask;
 }
 
 /** `FIELD_GET(mask, reg)`. */
 export function fieldGet(mask: bigint, reg: bigint): bigint {
-  let shift = 0n;
-  while (((mask >> shift) & 1n) === 0n) shift++;
-  return (reg & mask) >> shift;
+  return (reg & mask) >> lowBit(mask);
+}
+
+/** The position of a mask's lowest set bit (`__builtin_ctzll`), computed once per mask. */
+const LOW_BITS = new Map<bigint, bigint>();
+function lowBit(mask: bigint): bigint {
+  let shift = LOW_BITS.get(mask);
+  if (shift === undefined) {
+    shift = 0n;
+    while (((mask >> shift) & 1n) === 0n) shift++;
+    LOW_BITS.set(mask, shift);
+  }
+  return shift;
 }
 
 export const MDCR_EL2_HPMN = maskOf('MDCR_EL2', 'HPMN');
