@@ -26,6 +26,7 @@ import { kvmCommand } from './kvm.js';
 import { policiesCommand } from './policies.js';
 import { regsCommand } from './regs.js';
 import { replayCommand } from './replay.js';
+import { runCommand } from './run.js';
 
 /** Every subcommand, in the order of the help text. */
 export const COMMANDS: readonly Command[] = [
@@ -40,6 +41,7 @@ export const COMMANDS: readonly Command[] = [
   checkCommand,
   diffCommand,
   replayCommand,
+  runCommand,
   policiesCommand,
   batchCommand,
   makeCompletionCommand(() => COMMANDS),

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: MIT
+// Scenario files (src/scenario/): errors name file and line; a scenario run on the model gives
+// the Arm ARM's answers, and the set of permitted outcomes where the Arm ARM leaves a choice.
+// Values: PMCR_EL0 IMP [31:24], IDCODE [23:16], N [15:11] (D24.5.8); from EL1 with EL2 enabled N
+// reads the Effective HPMN (D24.5.8 N). QEMU 7.2 cortex-a57: IMP 0x41, IDCODE 0x01, N = 6 (cpus.ts).
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { lookupCpu } from '../../src/arch/cpus.js';
+import { runPmup } from '../../src/cli/pmup.js';
+import { runScenarioOnModel } from '../../src/scenario/model.js';
+import { parseScenarioFile } from '../../src/scenario/schema.js';
+
+const A57 = lookupCpu('qemu-virt-cortex-a57');
+
+function file(scenario: string): string {
+  return `{
+  "cpus": ["qemu-virt-cortex-a57"],
+  "scenarios": [
+    ${scenario}
+  ]
+}`;
+}
+
+describe('scenario files: one-line errors with file and line', () => {
+  const cases: [string, string, RegExp][] = [
+    [
+      'unknown member',
+      file('{"name": "a",\n "guest": [],\n "bogus": 1}'),
+      /^f\.json:6: scenarios\[0\]: unknown member "bogus"$/,
+    ],
+    [
+      'bad hex',
+      file('{"name": "a",\n "guest": [\n {"msr": "PMCR_EL0", "value": "0xzz"}]}'),
+      /^f\.json:6: scenarios\[0\]\.guest\[0\]\.value: expected a hex string/,
+    ],
+    [
+      'unknown register',
+      file('{"name": "a",\n "guest": [\n\n {"mrs": "PMCR_EL9"}]}'),
+      /^f\.json:7: scenarios\[0\]\.guest\[0\]: .*PMCR_EL9/,
+    ],
+    ['unknown CPU', '{"cpus": ["cortex-a99"], "scenarios": []}', /^f\.json:1: /],
+    ['broken JSON', '{\n "cpus": [\n "x",,\n]}', /^f\.json:3: not valid JSON/],
+    [
+      'el2 register',
+      file('{"name": "a",\n "el2": {\n "MDCR_EL9": "0x2"}, "guest": []}'),
+      /^f\.json:6: scenarios\[0\]\.el2\.MDCR_EL9: /,
+    ],
+    [
+      'expect without label',
+      file('{"name": "a", "guest": [],\n "expect": {"x": "ok"}}'),
+      /^f\.json:5: expect: no instruction is labelled "x"$/,
+    ],
+  ];
+  for (const [what, text, re] of cases) {
+    test(what, () => {
+      assert.throws(
+        () => parseScenarioFile(text, 'f.json'),
+        (e: Error) => {
+          assert.equal(e.name, 'InputError');
+          assert.match(e.message, re);
+          assert.ok(!e.message.includes('\n'));
+          return true;
+        },
+      );
+    });
+  }
+
+  test('pmup run on a broken file: one line, exit 2, no output', () => {
+    const r = runPmup(['run', 'test/scenario/no-such-file.json']);
+    assert.equal(r.status, 2);
+    assert.equal(r.stdout, '');
+    assert.match(
+      r.stderr,
+      /^pmup: test\/scenario\/no-such-file\.json: cannot read the scenario file \(ENOENT\)\n$/,
+    );
+  });
+});
+
+describe('scenarios on the model', () => {
+  const text = file(`{"name": "split",
+    "el2": {"MDCR_EL2": "0x2"},
+    "before": [{"msr": "PMEVCNTR1_EL0", "value": "0x1001"}, {"msr": "PMEVCNTR3_EL0", "value": "0x1003"}],
+    "guest": [{"mrs": "PMCR_EL0", "as": "n"}, {"mrs": "PMEVCNTR1_EL0", "as": "c1"}, {"mrs": "PMEVCNTR3_EL0", "as": "c3"}],
+    "after": [{"mrs": "PMCR_EL0", "as": "n2"}]}`);
+  const s = parseScenarioFile(text, 'f.json').scenarios[0]!;
+  const run = runScenarioOnModel(s, A57);
+  const at = (label: string) => run.observations.find((o) => o.label === label)!;
+
+  test('EL1 reads PMCR_EL0.N = HPMN = 2, EL2 reads N = 6 (D24.5.8 N)', () => {
+    assert.deepEqual(
+      at('n').options.map((o) => o.obs),
+      [{ kind: 'value', value: 0x41011000n }],
+    );
+    assert.deepEqual(
+      at('n2').options.map((o) => o.obs),
+      [{ kind: 'value', value: 0x41013000n }],
+    );
+  });
+
+  test('PMEVCNTR1_EL0 (1 < HPMN) reads what EL2 wrote', () => {
+    assert.deepEqual(
+      at('c1').options.map((o) => o.obs),
+      [{ kind: 'value', value: 0x1001n }],
+    );
+  });
+
+  test('PMEVCNTR3_EL0 (HPMN <= 3 < N) from EL1 without FEAT_FGT: the D24.5.10 set, never counter 3 itself', () => {
+    const obs = at('c3').options.map((o) => o.obs);
+    // UNDEFINED, RAZ/WI, NOP, as if an accessible index (0, 1), trap to EL2 (D24.5.10 "Accessing");
+    // as-index-0 reads counter 0, which is 0: the same outcome as RAZ/WI, so five outcomes.
+    assert.equal(obs.length, 5);
+    assert.ok(obs.some((o) => o.kind === 'undefined'));
+    assert.ok(obs.some((o) => o.kind === 'nop'));
+    assert.ok(obs.some((o) => o.kind === 'value' && o.value === 0n));
+    assert.ok(obs.some((o) => o.kind === 'value' && o.value === 0x1001n));
+    assert.ok(obs.some((o) => o.kind === 'trap' && o.toEl === 2 && o.ec === 0x18));
+    assert.ok(!obs.some((o) => o.kind === 'value' && o.value === 0x1003n));
+  });
+
+  test('a guide keeps the states that give the observation seen', () => {
+    const guided = runScenarioOnModel(s, A57, (l) => (l === 'c3' ? { kind: 'value', value: 0n } : undefined));
+    assert.equal(guided.observations.length, run.observations.length);
+  });
+
+  test('pmup run prints the set and checks expectations', () => {
+    const r = runPmup([
+      'run',
+      'scenarios/hpmn.json',
+      '--cpu',
+      'qemu-virt-cortex-a57',
+      '--scenario',
+      'hpmn-2-evcntr',
+    ]);
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /el1 evcntr1 +0x1001 +\(as expected\)/);
+    assert.match(
+      r.stdout,
+      /el1 evcntr3 +one of: UNDEFINED \[PMUEVENTCOUNTER=undefined\] \| 0x0 \[PMUEVENTCOUNTER=raz-wi\]/,
+    );
+  });
+});
