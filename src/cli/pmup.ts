@@ -24,6 +24,7 @@ import { insnCommand } from './insn.js';
 import type { CommandResult } from './io.js';
 import { kvmCommand } from './kvm.js';
 import { policiesCommand } from './policies.js';
+import { qemuCommand } from './qemu.js';
 import { regsCommand } from './regs.js';
 import { replayCommand } from './replay.js';
 import { runCommand } from './run.js';
@@ -42,6 +43,7 @@ export const COMMANDS: readonly Command[] = [
   diffCommand,
   replayCommand,
   runCommand,
+  qemuCommand,
   policiesCommand,
   batchCommand,
   makeCompletionCommand(() => COMMANDS),

@@ -64,7 +64,7 @@ const label = z
   .string()
   .min(1)
   .max(60)
-  .regex(/^[A-Za-z0-9_.:<>\-[\] ]+$/, 'labels use letters, digits, _.:-<>[] and spaces');
+  .regex(/^[A-Za-z0-9_.:<>=\-[\] ]+$/, 'labels use letters, digits, _.:-<>=[] and spaces');
 
 const insnSchema = z.union([
   z.strictObject({
