@@ -3,6 +3,7 @@
 // QEMU -M virt,virtualization=on (secure=off) enters the ELF at EL2 with the MMU off.
 //
 // Register use, fixed for the whole program:
+//   x22  where EL1 continues after the EL0 program's SVC
 //   x23  the sentinel a read's Xt holds before the MRS (a NOP read leaves it)
 //   x24  the observation buffer pointer (3 doublewords per MRS/MSR: EL, ESR, Xt)
 //   x25  where EL2 continues after the guest's HVC
@@ -10,7 +11,8 @@
 //   x27  0, or the Exception level an exception was taken to (set by the handlers)
 //   x28  ESR_ELx of that exception
 // The handlers record the exception and skip the instruction (ELR_ELx += 4), except an HVC
-// from EL1, which ends the guest program: EL2 continues at x25.
+// from EL1, which ends the guest program (EL2 continues at x25), and an SVC from EL0, which
+// ends the EL0 program (EL1 continues at x22).
 
         .equ    UART_DR, 0x09000000           // PL011 data register of -M virt
         .equ    SYS_EXIT, 0x18                // semihosting SYS_EXIT
@@ -168,7 +170,13 @@ el1_vectors:
         stray   0x1280
         stray   0x1300
         stray   0x1380
-        stray   0x1400
+        .balign 0x80                          // 0x400: synchronous, lower EL (EL0) in AArch64
+        mrs     x26, esr_el1
+        lsr     x26, x26, #26
+        cmp     x26, #0x15                    // EC 0x15: SVC from AArch64
+        b.eq    1f
+        skip_record 1
+1:      br      x22
         stray   0x1480
         stray   0x1500
         stray   0x1580

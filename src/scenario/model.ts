@@ -14,9 +14,11 @@
  */
 
 import type { CpuDef } from '../arch/cpus.js';
+import { pmuIrq } from '../arch/pmu/count.js';
+import { effectiveHPMN } from '../arch/pmu/ranges.js';
 import { makePeState, type PeState, samePeState } from '../arch/pmu/state.js';
 import { outcomeGroups, type PeStep, stepOutcomes } from '../arch/step.js';
-import type { Choices } from '../arch/unpredictable.js';
+import type { Choices, Constrained } from '../arch/unpredictable.js';
 import type { PlacedInsn, Scenario } from './schema.js';
 
 /** What one MRS or MSR did, as a program can see it. */
@@ -91,6 +93,7 @@ function peStep(p: PlacedInsn): PeStep | undefined {
     case 'msr':
       return { kind: 'write', el: p.el, reg: i.reg, value: i.value, rt: 0 };
     case 'isb':
+    case 'pmuirq':
       return undefined;
     case 'loop': {
       // INST_RETIRED (0x08) counts each instruction; CPU_CYCLES (0x11) one per instruction, the
@@ -131,6 +134,16 @@ export function runScenarioOnModel(
   let truncated = false;
   const observations: ModelObservation[] = [];
   scenario.program.forEach((p, index) => {
+    if (p.insn.kind === 'pmuirq') {
+      observations.push({
+        label: p.insn.label,
+        step: index,
+        insn: p,
+        options: irqOptions(states),
+        slack: 0n,
+      });
+      return;
+    }
     const step = peStep(p);
     if (step === undefined) return;
     const next: { obs: Observation; state: PeState; behaviours: readonly Choices[] }[] = [];
@@ -169,6 +182,36 @@ export function runScenarioOnModel(
     states = distinct;
   });
   return { scenario, cpu, observations, truncated };
+}
+
+/**
+ * The PMUIRQ levels the states permit (J1.3 CheckForPMUOverflow(), pmuIrq()): the ranges come from
+ * the Effective HPMN, so a reserved HPMN gives one level per permitted behaviour (RES_HPMN).
+ */
+function irqOptions(states: readonly PeState[]): ObservationOption[] {
+  const options: { obs: Observation; behaviours: Choices[] }[] = [];
+  const record = (level: boolean, behaviour: Choices) => {
+    const obs: Observation = { kind: 'value', value: level ? 1n : 0n };
+    const same = options.find((o) => sameObservation(o.obs, obs));
+    if (same === undefined) options.push({ obs, behaviours: [behaviour] });
+    else if (!same.behaviours.some((x) => sameChoices(x, behaviour))) same.behaviours.push(behaviour);
+  };
+  // Every combination of the cases met (RES_HPMN, then RES_PMEE with FEAT_EBEP), depth first.
+  const walk = (pe: PeState, c: Choices) => {
+    const hpmn = effectiveHPMN(pe, c);
+    if (hpmn.kind !== 'value') {
+      for (const b of hpmn.allowed) walk(pe, { ...c, [hpmn.rule]: b });
+      return;
+    }
+    const level: Constrained<boolean> = pmuIrq(pe, hpmn.value, c);
+    if (level.kind !== 'value') {
+      for (const b of level.allowed) walk(pe, { ...c, [level.rule]: b });
+      return;
+    }
+    record(level.value, c);
+  };
+  for (const pe of states) walk(pe, {});
+  return options;
 }
 
 function sameChoices(a: Choices, b: Choices): boolean {

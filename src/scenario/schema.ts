@@ -21,15 +21,25 @@ export type ScenarioInsn =
   | { readonly kind: 'msr'; readonly reg: RegisterRef; readonly value: bigint; readonly label: string }
   | { readonly kind: 'isb' }
   /** `loop` iterations of `subs; b.ne` after one `mov`: 2 * loop + 1 instructions. */
-  | { readonly kind: 'loop'; readonly loop: number };
+  | { readonly kind: 'loop'; readonly loop: number }
+  /** The level of PMUIRQ (1 asserted), as the interrupt controller sees it. */
+  | { readonly kind: 'pmuirq'; readonly label: string };
+
+/** An instruction that gives an observation: an MRS, an MSR, or a look at PMUIRQ. */
+export type ObservedInsn = Extract<ScenarioInsn, { readonly label: string }>;
+
+/** Whether `i` gives an observation. */
+export function isObserved(i: ScenarioInsn): i is ObservedInsn {
+  return i.kind === 'mrs' || i.kind === 'msr' || i.kind === 'pmuirq';
+}
 
 /** Where a program runs. */
-export type Part = 'el2' | 'before' | 'guest' | 'after';
+export type Part = 'el2' | 'before' | 'guest' | 'el0' | 'after';
 
 /** One instruction with where it runs and its Exception level. */
 export interface PlacedInsn {
   readonly part: Part;
-  readonly el: 1 | 2;
+  readonly el: 0 | 1 | 2;
   readonly insn: ScenarioInsn;
 }
 
@@ -43,7 +53,7 @@ export interface Scenario {
   readonly about: string;
   /** The CPUs it runs on (the file's, or the scenario's own subset). */
   readonly cpus: readonly CpuDef[];
-  /** EL2 set-up, EL2 before, EL1 guest, EL2 after, in order. */
+  /** EL2 set-up, EL2 before, EL1 guest, EL0 program, EL2 after, in order. */
   readonly program: readonly PlacedInsn[];
   /** label -> expected observation (checked on the model by `pmup run`). */
   readonly expect: ReadonlyMap<string, Expected>;
@@ -74,6 +84,7 @@ const insnSchema = z.union([
   }),
   z.strictObject({ msr: z.string(), value: hexString, as: label.optional() }),
   z.strictObject({ isb: z.literal(true) }),
+  z.strictObject({ pmuirq: z.literal(true), as: label.optional() }),
   z.strictObject({ loop: z.number().int().min(1).max(65535) }),
 ]);
 
@@ -94,6 +105,7 @@ const scenarioSchema = z.strictObject({
   el2: z.record(z.string(), hexString).optional(),
   before: z.array(insnSchema).optional(),
   guest: z.array(insnSchema),
+  el0: z.array(insnSchema).optional(),
   after: z.array(insnSchema).optional(),
   expect: expectSchema.optional(),
 });
@@ -200,7 +212,7 @@ function issueText(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys')
     return `unknown member ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   if (issue.code === 'invalid_union') {
-    return 'expected one of {"mrs": REG}, {"msr": REG, "value": "0x.."}, {"isb": true}, {"loop": N}, or a CPU (name or inline object), a hex value or ok/undefined/trap-el1/trap-el2';
+    return 'expected one of {"mrs": REG}, {"msr": REG, "value": "0x.."}, {"isb": true}, {"loop": N}, {"pmuirq": true}, or a CPU (name or inline object), a hex value or ok/undefined/trap-el1/trap-el2';
   }
   return issue.message;
 }
@@ -227,9 +239,10 @@ function scenarioOf(
       insn: { kind: 'msr', reg, value: BigInt(v), label: `el2 ${reg.name}` },
     });
   }
-  const parts: readonly [Part, 1 | 2, readonly RawInsn[] | undefined][] = [
+  const parts: readonly [Part, 0 | 1 | 2, readonly RawInsn[] | undefined][] = [
     ['before', 2, s.before],
     ['guest', 1, s.guest],
+    ['el0', 0, s.el0],
     ['after', 2, s.after],
   ];
   for (const [part, el, list] of parts) {
@@ -240,7 +253,7 @@ function scenarioOf(
   }
   const labels = new Set<string>();
   program.forEach((p, i) => {
-    if (p.insn.kind !== 'mrs' && p.insn.kind !== 'msr') return;
+    if (!isObserved(p.insn)) return;
     if (labels.has(p.insn.label)) {
       throw new InputError(
         `${at([...base])}: label "${p.insn.label}" is given to two instructions (step ${i})`,
@@ -268,5 +281,6 @@ function insnOf(raw: RawInsn, where: string): ScenarioInsn {
     return { kind: 'msr', reg, value: BigInt(raw.value), label: raw.as ?? `${where} ${reg.name}` };
   }
   if ('isb' in raw) return { kind: 'isb' };
+  if ('pmuirq' in raw) return { kind: 'pmuirq', label: raw.as ?? `${where} PMUIRQ` };
   return { kind: 'loop', loop: raw.loop };
 }

@@ -5,6 +5,7 @@
 // Rt [9:5], CRm [4:1], Direction [0] (1 = read), D24.2.46; PMCR_EL0 is op0 3 op1 3 CRn 9 CRm 12
 // op2 0 (D24.5.8). The runs on QEMU itself are `npm run test:qemu`.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { lookupCpu } from '../../src/arch/cpus.js';
 import { compareScenario } from '../../src/harness/qemu/compare.js';
@@ -43,6 +44,16 @@ describe('the generated program', () => {
       'PMEVCNTR3_EL0 = S3_3_C14_C8_3 (CRm 0b10:n[4:3], op2 n[2:0])',
     );
     assert.ok(asm.includes('mov     x9, #10'));
+  });
+  test('an EL0 program is entered by ERET from EL1 and left by SVC', () => {
+    const el0 = parseScenarioFile(
+      '{"cpus": ["qemu-virt-cortex-a57"], "scenarios": [{"name": "e", "guest": [], "el0": [{"mrs": "PMCR_EL0"}]}]}',
+      'f.json',
+    ).scenarios[0]!;
+    const text = generateProgram([el0], A57);
+    assert.ok(text.includes('msr     spsr_el1, x0'));
+    assert.ok(text.includes('svc     #0'));
+    assert.ok(!asm.includes('svc     #0'), 'no EL0 part without an el0 program');
   });
   test('the reset clears every PMEVTYPER<n>_EL0 of the CPU and sets HPMN = N', () => {
     assert.ok(asm.includes('pmevtyper5_el0'));
@@ -126,5 +137,12 @@ describe('comparison', () => {
   test('the classification file loads', () => {
     const d = loadDivergences();
     assert.ok(Array.isArray(d));
+  });
+});
+
+describe('the documentation', () => {
+  test('docs/qemu-divergences.md has a section for every entry of harness/qemu/divergences.json', () => {
+    const doc = readFileSync(new URL('../../docs/qemu-divergences.md', import.meta.url), 'utf8');
+    for (const d of loadDivergences()) assert.ok(doc.includes(`### ${d.id} (${d.kind})`), d.id);
   });
 });

@@ -4,6 +4,7 @@
 // Values: PMCR_EL0 IMP [31:24], IDCODE [23:16], N [15:11] (D24.5.8); from EL1 with EL2 enabled N
 // reads the Effective HPMN (D24.5.8 N). QEMU 7.2 cortex-a57: IMP 0x41, IDCODE 0x01, N = 6 (cpus.ts).
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { lookupCpu } from '../../src/arch/cpus.js';
 import { runPmup } from '../../src/cli/pmup.js';
@@ -140,7 +141,50 @@ describe('scenarios on the model', () => {
       r.stdout,
       /el1 evcntr3 +one of: UNDEFINED \[PMUEVENTCOUNTER=undefined\] \| 0x0 \[PMUEVENTCOUNTER=raz-wi\]/,
     );
+    // README's example shows these lines as pmup run prints them.
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const shown = r.stdout.split('\n').filter((l) => /^hpmn-3 on|^ {2}el1 (pmcr|evcntr2|evcntr3) /.test(l));
+    assert.equal(shown.length, 4);
+    for (const l of shown) assert.ok(readme.includes(l), `README shows: ${l}`);
     const all = runPmup(['run', 'scenarios/hpmn.json']);
     assert.equal(all.status, 0, 'every expected value of scenarios/hpmn.json holds');
+  });
+
+  test('an EL0 program: PMUSERENR_EL0 = 0 traps an EL0 read of PMCCNTR_EL0 to EL1, EN = 1 lets it read', () => {
+    // D24.5.26 PMUSERENR_EL0.EN/CR; PMCCNTR_EL0 is op0 3, op1 3, CRn 9, CRm 13, op2 0 (D24.5.2): ISS
+    // Op0 [21:20], Op2 [19:17], Op1 [16:14], CRn [13:10], Rt [9:5], CRm [4:1], read [0] (D24.2.46).
+    const iss = (3 << 20) | (3 << 14) | (9 << 10) | (13 << 1) | 1;
+    const one = (v: string) =>
+      parseScenarioFile(
+        file(`{"name": "e", "el2": {"PMUSERENR_EL0": "${v}"}, "before": [{"msr": "PMCCNTR_EL0", "value": "0x5000"}],
+          "guest": [], "el0": [{"mrs": "PMCCNTR_EL0", "as": "c"}]}`),
+        'f.json',
+      ).scenarios[0]!;
+    const obs = (v: string) =>
+      runScenarioOnModel(one(v), A57).observations.find((o) => o.label === 'c')!.options;
+    assert.deepEqual(
+      obs('0x0').map((o) => o.obs),
+      [{ kind: 'trap', toEl: 1, ec: 0x18, iss }],
+    );
+    assert.deepEqual(
+      obs('0x1').map((o) => o.obs),
+      [{ kind: 'value', value: 0x5000n }],
+    );
+  });
+
+  test('PMUIRQ: a second-range overflow is signalled under MDCR_EL2.HPME, not PMCR_EL0.E (D13.3.1)', () => {
+    // HPMN = 2: counter 3 is in the second range; its PMOVSSET and PMINTENSET bits (3) are set.
+    const irq = (pmcr: string, mdcr: string) => {
+      const sc = parseScenarioFile(
+        file(`{"name": "i", "el2": {"MDCR_EL2": "${mdcr}", "PMCR_EL0": "${pmcr}", "PMINTENSET_EL1": "0x8",
+          "PMOVSSET_EL0": "0x8"}, "guest": [{"pmuirq": true, "as": "irq"}]}`),
+        'f.json',
+      ).scenarios[0]!;
+      return runScenarioOnModel(sc, A57)
+        .observations.find((o) => o.label === 'irq')!
+        .options.map((o) => o.obs);
+    };
+    assert.deepEqual(irq('0x0', '0x82'), [{ kind: 'value', value: 1n }]);
+    assert.deepEqual(irq('0x1', '0x2'), [{ kind: 'value', value: 0n }]);
   });
 });

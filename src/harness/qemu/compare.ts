@@ -16,7 +16,7 @@ import {
   runScenarioOnModel,
   sameObservation,
 } from '../../scenario/model.js';
-import type { Scenario } from '../../scenario/schema.js';
+import { isObserved, type Scenario } from '../../scenario/schema.js';
 import { classify, type Divergence } from './divergences.js';
 import { observedInsns } from './generate.js';
 import { type QemuRecord, recordObservation } from './qemu.js';
@@ -52,8 +52,8 @@ export function compareScenario(
   const seen = new Map<string, Observation>();
   insns.forEach((p, j) => {
     const i = p.insn;
-    if (i.kind !== 'mrs' && i.kind !== 'msr') return;
-    seen.set(i.label, recordObservation(records[j]!, i.kind === 'mrs'));
+    if (!isObserved(i)) return;
+    seen.set(i.label, recordObservation(records[j]!, i.kind !== 'msr'));
   });
   const run = runScenarioOnModel(scenario, cpu, (label) => seen.get(label));
   const verdicts = run.observations.map((m): Verdict => {

@@ -15,7 +15,15 @@ import { readFileSync } from 'node:fs';
 import { encodingOf, type RegisterRef } from '../../arch/catalogue.js';
 import type { CpuDef } from '../../arch/cpus.js';
 import { genericName } from '../../arch/encoding.js';
-import type { PlacedInsn, Scenario } from '../../scenario/schema.js';
+import { isObserved, type PlacedInsn, type Scenario } from '../../scenario/schema.js';
+
+/**
+ * GICD_ISPENDR0 of the -M virt GICv2 distributor (0x08000000 + 0x200, GIC architecture
+ * specification IHI 0048B 4.3.7): bit 23 is INTID 23, PPI 7, the PMU interrupt of -M virt
+ * (QEMU hw/arm/virt.c VIRTUAL_PMU_IRQ 7). A level-sensitive PPI reads pending while asserted.
+ */
+const GICD_ISPENDR0 = 0x08000200n;
+const PMU_INTID = 23;
 
 /** The value Xt holds before each MRS: a read that executes as a NOP leaves it. */
 export const SENTINEL = 0x5e5e5e5e5e5e5e5en;
@@ -41,7 +49,7 @@ function hex(v: bigint): string {
 
 /** The MRS and MSR instructions of a scenario, in program order: the observations QEMU prints. */
 export function observedInsns(s: Scenario): PlacedInsn[] {
-  return s.program.filter((p) => p.insn.kind === 'mrs' || p.insn.kind === 'msr');
+  return s.program.filter((p) => isObserved(p.insn));
 }
 
 /**
@@ -85,6 +93,15 @@ function insnText(p: PlacedInsn): string[] {
         '        stp     x27, x28, [x24], #16',
         '        str     x0, [x24], #8',
       ];
+    case 'pmuirq':
+      return [
+        `        ldr     x1, =${hex(GICD_ISPENDR0)}`,
+        `        mov     x27, xzr`,
+        '        ldr     w0, [x1]',
+        `        ubfx    x0, x0, #${PMU_INTID}, #1          // PMUIRQ level`,
+        '        stp     x27, x28, [x24], #16',
+        '        str     x0, [x24], #8',
+      ];
     case 'msr':
       return [
         `        ldr     x0, =${hex(i.value)}`,
@@ -94,6 +111,47 @@ function insnText(p: PlacedInsn): string[] {
         '        str     x0, [x24], #8',
       ];
   }
+}
+
+/**
+ * From EL`from`, an exception return to `target` at the mode `spsr` (M[3:0] and DAIF masked, as
+ * SPSR_ELx encodes them, D24.2), after keeping in `link` where to continue when the lower level
+ * comes back (HVC or SVC).
+ */
+function eretTo(
+  from: 1 | 2,
+  link: string,
+  back: string,
+  target: string,
+  spsr: number,
+  mode: string,
+): string[] {
+  return [
+    `        adr     ${link}, ${back}`,
+    `        adr     x0, ${target}`,
+    `        msr     elr_el${from}, x0`,
+    `        mov     x0, #0x${spsr.toString(16)}                    // SPSR_EL${from}: ${mode}, DAIF masked`,
+    `        msr     spsr_el${from}, x0`,
+    '        isb',
+    '        eret',
+  ];
+}
+
+/**
+ * The EL0 program, when the scenario has one: EL1 ERETs to it (SPSR_EL1 EL0t, DAIF masked) and
+ * it returns with SVC, which the EL1 vector for synchronous exceptions from a lower EL turns into
+ * a branch to x22.
+ */
+function el0Text(s: Scenario, l: string): string[] {
+  const insns = s.program.filter((p) => p.part === 'el0');
+  if (insns.length === 0) return [];
+  return [
+    ...eretTo(1, 'x22', `${l}_el0_back`, `${l}_el0`, 0x3c0, 'EL0t'),
+    `${l}_el0:`,
+    ...insns.flatMap(insnText),
+    '        svc     #0',
+    `${l}_el0_back:`,
+  ];
 }
 
 /** One scenario's program, with id `sid`. */
@@ -108,15 +166,10 @@ function scenarioText(s: Scenario, cpu: CpuDef, sid: number): string[] {
   const part = (name: string) => s.program.filter((p) => p.part === name).flatMap(insnText);
   out.push(...part('el2'), ...part('before'));
   out.push(
-    `        adr     x25, ${l}_after`,
-    `        adr     x0, ${l}_guest`,
-    '        msr     elr_el2, x0',
-    '        mov     x0, #0x3c5                    // SPSR_EL2: EL1h, DAIF masked',
-    '        msr     spsr_el2, x0',
-    '        isb',
-    '        eret',
+    ...eretTo(2, 'x25', `${l}_after`, `${l}_guest`, 0x3c5, 'EL1h'),
     `${l}_guest:`,
     ...part('guest'),
+    ...el0Text(s, l),
     '        hvc     #0',
     `${l}_after:`,
     ...part('after'),
