@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { lookupCpu } from '../../src/arch/cpus.js';
+import { runPmup } from '../../src/cli/pmup.js';
 import { compareScenario } from '../../src/harness/qemu/compare.js';
 import { classify, type Divergence, loadDivergences } from '../../src/harness/qemu/divergences.js';
 import { generateProgram, observedInsns, SENTINEL } from '../../src/harness/qemu/generate.js';
@@ -144,5 +145,24 @@ describe('the documentation', () => {
   test('docs/qemu-divergences.md has a section for every entry of harness/qemu/divergences.json', () => {
     const doc = readFileSync(new URL('../../docs/qemu-divergences.md', import.meta.url), 'utf8');
     for (const d of loadDivergences()) assert.ok(doc.includes(`### ${d.id} (${d.kind})`), d.id);
+  });
+});
+
+describe('pmup qemu without QEMU', () => {
+  test('says what to install, in one line, exit 2', () => {
+    const path = process.env['PATH'];
+    process.env['PATH'] = '/nonexistent';
+    try {
+      const r = runPmup(['qemu', 'scenarios/hpmn.json']);
+      assert.equal(r.status, 2);
+      assert.equal(r.stdout, '');
+      assert.equal(
+        r.stderr,
+        'pmup: qemu: needs qemu-system-arm, gcc-aarch64-linux-gnu, binutils-aarch64-linux-gnu ' +
+          '(apt-get install qemu-system-arm gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu)\n',
+      );
+    } finally {
+      process.env['PATH'] = path;
+    }
   });
 });

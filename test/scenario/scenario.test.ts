@@ -187,4 +187,31 @@ describe('scenarios on the model', () => {
     assert.deepEqual(irq('0x0', '0x82'), [{ kind: 'value', value: 1n }]);
     assert.deepEqual(irq('0x1', '0x2'), [{ kind: 'value', value: 0n }]);
   });
+
+  test('pmup run --json: one line per scenario and CPU, each observation with its options', () => {
+    const r = runPmup([
+      'run',
+      'scenarios/hpmn.json',
+      '--cpu',
+      'qemu-virt-cortex-a57',
+      '--scenario',
+      'hpmn-3',
+      '--json',
+    ]);
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n');
+    assert.equal(lines.length, 1);
+    const j = JSON.parse(lines[0]!) as {
+      scenario: string;
+      cpu: string;
+      observations: { label: string; options: { outcome: string; value?: string }[] }[];
+    };
+    assert.equal(j.scenario, 'hpmn-3');
+    assert.equal(j.cpu, 'qemu-virt-cortex-a57');
+    const pmcr = j.observations.find((o) => o.label === 'el1 pmcr')!;
+    assert.deepEqual(
+      pmcr.options.map((o) => [o.outcome, o.value]),
+      [['value', '0x41011800']],
+    );
+  });
 });

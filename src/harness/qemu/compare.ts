@@ -39,6 +39,8 @@ export interface Comparison {
   readonly scenario: Scenario;
   readonly cpu: CpuDef;
   readonly verdicts: readonly Verdict[];
+  /** The model run carried more states than it keeps (its later answers follow the first ones). */
+  readonly truncated: boolean;
 }
 
 /** Compares QEMU's `records` for `scenario` on `cpu` with the model. */
@@ -66,5 +68,5 @@ export function compareScenario(
     const classified = classify(divergences, scenario.name, m.label, cpu.name);
     return { label: m.label, model: m, qemu, status: 'disagree', behaviours: [], classified };
   });
-  return { scenario, cpu, verdicts };
+  return { scenario, cpu, verdicts, truncated: run.truncated };
 }

@@ -136,9 +136,11 @@ export function suiteText(r: SuiteResult, all: boolean): string {
   const out: string[] = [];
   for (const c of r.comparisons) {
     const shown = all ? c.verdicts : c.verdicts.filter((v) => v.status !== 'agree');
-    if (shown.length === 0) continue;
+    if (shown.length === 0 && !c.truncated) continue;
     out.push(`${c.scenario.name} on ${c.cpu.name} (${c.scenario.where})`);
     for (const v of shown) out.push(verdictText(v));
+    if (c.truncated)
+      out.push('  (the model run met more than 64 states; its later answers follow the first 64)');
   }
   const n = suiteCounts(r);
   out.push(
