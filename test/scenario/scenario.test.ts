@@ -77,6 +77,19 @@ describe('scenario files: one-line errors with file and line', () => {
   });
 });
 
+/** pmup run of scenarios/hpmn.json's HPMN = 3 scenario on QEMU's cortex-a57. */
+function runHpmn3(...extra: string[]) {
+  return runPmup([
+    'run',
+    'scenarios/hpmn.json',
+    '--cpu',
+    'qemu-virt-cortex-a57',
+    '--scenario',
+    'hpmn-3',
+    ...extra,
+  ]);
+}
+
 describe('scenarios on the model', () => {
   const text = file(`{"name": "split",
     "el2": {"MDCR_EL2": "0x2"},
@@ -126,14 +139,7 @@ describe('scenarios on the model', () => {
   test('pmup run prints the set and checks expectations', () => {
     // HPMN = 3: EL1 reads N = 3 (3 << 11 = 0x1800), counter 2 (< HPMN) as written, counter 3 the
     // D24.5.10 set; the file's expectations hold.
-    const r = runPmup([
-      'run',
-      'scenarios/hpmn.json',
-      '--cpu',
-      'qemu-virt-cortex-a57',
-      '--scenario',
-      'hpmn-3',
-    ]);
+    const r = runHpmn3();
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^ {2}el1 pmcr +0x41011800$/m);
     assert.match(r.stdout, /^ {2}el1 evcntr2 +0x1002$/m);
@@ -189,15 +195,7 @@ describe('scenarios on the model', () => {
   });
 
   test('pmup run --json: one line per scenario and CPU, each observation with its options', () => {
-    const r = runPmup([
-      'run',
-      'scenarios/hpmn.json',
-      '--cpu',
-      'qemu-virt-cortex-a57',
-      '--scenario',
-      'hpmn-3',
-      '--json',
-    ]);
+    const r = runHpmn3('--json');
     assert.equal(r.status, 0, r.stderr);
     const lines = r.stdout.trim().split('\n');
     assert.equal(lines.length, 1);
