@@ -464,6 +464,66 @@ export const CPUS: readonly CpuDef[] = [
       'FEAT_AA64EL3 (A2.3.3); AArch64 only at every EL per TF-A lib/cpus/aarch64/neoverse_v3.S. FEAT_FGT, ' +
       'FEAT_HCX, FEAT_VHE follow from Armv9.2 (A2.2.7, A2.2.8, A2.2.2). FEAT_HPMN0 not confirmed (omitted)',
   },
+  // QEMU 7.2 (Debian 12's qemu-system-arm 1:7.2+dfsg-7) as `-M virt,virtualization=on -cpu X`, the
+  // machine of the differential harness (src/harness/qemu/): EL2 without EL3 (secure=off), no
+  // FEAT_FGT on any model before QEMU 8.0. PMCR_EL0, ID_AA64DFR0_EL1 and ID_AA64PFR0_EL1 were also
+  // read at EL2 by running the harness's probe (docs/qemu-divergences.md "The CPU models").
+  {
+    name: 'qemu-virt-max',
+    title: 'QEMU 7.2 -M virt,virtualization=on -cpu max (TCG, EL2, no EL3)',
+    arch: 'Armv8.0-A',
+    pmuVer: 'PMUv3p5',
+    n: 6,
+    features: ['FEAT_AA64', 'FEAT_AA32EL0', 'FEAT_AA32EL1', 'FEAT_AA64EL2', 'FEAT_VHE', 'FEAT_SEL2'],
+    pmcrImpdef: 0x41010000n,
+    source:
+      'QEMU v7.2.0 target/arm/cpu64.c aarch64_max_tcg_initfn (after aarch64_a57_initfn: reset_pmcr_el0 ' +
+      '0x41013000, IMP 0x41, IDCODE 0x01, N = 6; ID_AA64DFR0.PMUVer = 6, FEAT_PMUv3p5). Read at EL2 under QEMU ' +
+      '7.2.22: PMCR_EL0 0x41013000, ID_AA64DFR0_EL1 0x10305609 (PMUVer 6), ID_AA64MMFR0_EL1 0x32310201126 ' +
+      '(FGT 0), ID_AA64PFR0_EL1 0x1201001120110222 (EL3 0 with secure=off, EL0/EL1 AArch32), MDCR_EL2 0x6',
+  },
+  {
+    name: 'qemu-virt-cortex-a57',
+    title: 'QEMU 7.2 -M virt,virtualization=on -cpu cortex-a57 (TCG, EL2, no EL3)',
+    arch: 'Armv8.0-A',
+    pmuVer: 'PMUv3',
+    n: 6,
+    features: ['FEAT_AA64', 'FEAT_AA32EL0', 'FEAT_AA32EL1', 'FEAT_AA64EL2'],
+    pmcrImpdef: 0x41010000n,
+    source:
+      'QEMU v7.2.0 target/arm/cpu64.c aarch64_a57_initfn: reset_pmcr_el0 0x41013000 (N = 6), ID_AA64DFR0 ' +
+      '0x10305106 (PMUVer 1, PMUv3), ID_AA64PFR0 0x00002222. Read at EL2 under QEMU 7.2.22: PMCR_EL0 ' +
+      '0x41013000, ID_AA64DFR0_EL1 0x10305106, ID_AA64PFR0_EL1 0x222 (EL3 0 with secure=off), MDCR_EL2 0x6',
+  },
+  {
+    name: 'qemu-virt-neoverse-n1',
+    title: 'QEMU 7.2 -M virt,virtualization=on -cpu neoverse-n1 (TCG, EL2, no EL3)',
+    arch: 'Armv8.0-A',
+    pmuVer: 'PMUv3p1',
+    n: 6,
+    features: ['FEAT_AA64', 'FEAT_AA32EL0', 'FEAT_AA64EL2', 'FEAT_VHE'],
+    pmcrImpdef: 0x410c0000n,
+    source:
+      'QEMU v7.2.0 target/arm/cpu64.c aarch64_neoverse_n1_initfn: reset_pmcr_el0 0x410c3000 (IDCODE 0x0c, ' +
+      'N = 6), ID_AA64DFR0 0x0000000110305408 (PMUVer 4, PMUv3p1). Read at EL2 under QEMU 7.2.22: PMCR_EL0 ' +
+      '0x410c3000, ID_AA64DFR0_EL1 0x10305408 (QEMU clears PMSVer: no SPE), ID_AA64PFR0_EL1 ' +
+      '0x1100000010110112 (EL3 0 with secure=off, AArch32 at EL0 only), MDCR_EL2 0x6. arch Armv8.0-A with an ' +
+      'explicit feature list: the QEMU model is not a whole Armv8.2 PE (no SPE, no RAS)',
+  },
+  {
+    name: 'qemu-virt-a64fx',
+    title: 'QEMU 7.2 -M virt,virtualization=on -cpu a64fx (TCG, EL2, no EL3)',
+    arch: 'Armv8.0-A',
+    pmuVer: 'PMUv3p1',
+    n: 8,
+    features: ['FEAT_AA64', 'FEAT_AA64EL2', 'FEAT_VHE'],
+    pmcrImpdef: 0x46010000n,
+    source:
+      'QEMU v7.2.0 target/arm/cpu64.c aarch64_a64fx_initfn: reset_pmcr_el0 0x46014040 (IMP 0x46 Fujitsu, ' +
+      'IDCODE 0x01, N = 8, LC 1), ID_AA64DFR0 0x0000000010305408 (PMUVer 4, PMUv3p1), ID_AA64PFR0 ' +
+      '0x0000000101110111 (AArch64 only). Read at EL2 under QEMU 7.2.22: PMCR_EL0 0x46014040, ID_AA64DFR0_EL1 ' +
+      '0x10305408, ID_AA64PFR0_EL1 0x101110111 (EL3 0 with secure=off), MDCR_EL2 0x8',
+  },
   // @cpus (keep this marker; add entries above it)
 ];
 

@@ -24,8 +24,10 @@ import { insnCommand } from './insn.js';
 import type { CommandResult } from './io.js';
 import { kvmCommand } from './kvm.js';
 import { policiesCommand } from './policies.js';
+import { qemuCommand } from './qemu.js';
 import { regsCommand } from './regs.js';
 import { replayCommand } from './replay.js';
+import { runCommand } from './run.js';
 
 /** Every subcommand, in the order of the help text. */
 export const COMMANDS: readonly Command[] = [
@@ -40,6 +42,8 @@ export const COMMANDS: readonly Command[] = [
   checkCommand,
   diffCommand,
   replayCommand,
+  runCommand,
+  qemuCommand,
   policiesCommand,
   batchCommand,
   makeCompletionCommand(() => COMMANDS),

@@ -58,6 +58,12 @@ const EXPECTED: readonly [name: string, n: number, pmuVer: PmuVersion][] = [
   ['neoverse-n3', 6, 'PMUv3p7'],
   // not confirmed: gator events-Neoverse-V3.xml counter_set 6, libpfm4 arm_v3 '6 counters'; PMUv3p7 as above
   ['neoverse-v3', 6, 'PMUv3p7'],
+  // QEMU 7.2 -M virt,virtualization=on, read at EL2 by the harness probe: PMCR_EL0.N and
+  // ID_AA64DFR0_EL1.PMUVer (6 = PMUv3p5, 1 = PMUv3, 4 = PMUv3p1; D24.2.58)
+  ['qemu-virt-max', 6, 'PMUv3p5'],
+  ['qemu-virt-cortex-a57', 6, 'PMUv3'],
+  ['qemu-virt-neoverse-n1', 6, 'PMUv3p1'],
+  ['qemu-virt-a64fx', 8, 'PMUv3p1'],
 ];
 
 /**
@@ -68,6 +74,10 @@ const EXPECTED: readonly [name: string, n: number, pmuVer: PmuVersion][] = [
 const ARCH: Readonly<Record<string, string>> = {
   'qemu-max': 'Armv8.0-A',
   'qemu-max-8-2': 'Armv8.0-A',
+  'qemu-virt-max': 'Armv8.0-A',
+  'qemu-virt-cortex-a57': 'Armv8.0-A',
+  'qemu-virt-neoverse-n1': 'Armv8.0-A',
+  'qemu-virt-a64fx': 'Armv8.0-A',
   'cortex-a53': 'Armv8.0-A', // data: armv8-a
   'cortex-a57': 'Armv8.0-A', // data: armv8-a
   'cortex-a72': 'Armv8.0-A', // data: armv8-a
@@ -179,8 +189,10 @@ describe('CPUS catalogue', () => {
   });
 
   test('FEAT_VHE on every core from Armv8.1 (A2.2.2, all have AArch64 EL2) and on the QEMU max CPUs', () => {
+    // QEMU 7.2's neoverse-n1 and a64fx set ID_AA64MMFR1_EL1.VH = 1 too (target/arm/cpu64.c).
+    const qemuVhe = ['qemu-virt-max', 'qemu-virt-neoverse-n1', 'qemu-virt-a64fx'];
     for (const cpu of CPUS) {
-      const want = cpu.arch !== 'Armv8.0-A' || cpu.name.startsWith('qemu-max');
+      const want = cpu.arch !== 'Armv8.0-A' || cpu.name.startsWith('qemu-max') || qemuVhe.includes(cpu.name);
       assert.equal(cpuFeatures(cpu).has('FEAT_VHE'), want, `${cpu.name}: FEAT_VHE`);
     }
   });
