@@ -184,6 +184,20 @@ export const SCENARIOS: readonly Scenario[] = [
     ],
   },
   {
+    name: 'reset-enable',
+    about:
+      'PMCR_EL0.E set over the UNKNOWN reset state (bitmaps 0x8000001e): the interrupt line, without a vGIC',
+    commands: [
+      ...VM_PMU,
+      'set INIT',
+      'g-read PMOVSSET_EL0',
+      'g-write PMCR_EL0 0x1',
+      'g-read PMOVSSET_EL0',
+      'g-write PMCR_EL0 0x0',
+      'run',
+    ],
+  },
+  {
     name: 'pmcr-from-userspace',
     about: "KVM_SET_ONE_REG(PMCR_EL0): which bits stick, N included, before and after the VM's first run",
     commands: [
@@ -265,6 +279,27 @@ export const SCENARIOS: readonly Scenario[] = [
       'g-loop 20000',
       'g-write PMCR_EL0 0x40',
       ...Array.from({ length: 31 }, (_, i) => `g-read PMEVCNTR${i}_EL0`),
+      'run',
+    ],
+  },
+  {
+    name: 'pmcr-n-31-xev',
+    about: 'N = 31: counters 6..11 programmed through PMSELR_EL0/PMXEV*, with 0..5, all counting CPU_CYCLES',
+    commands: [
+      ...VM_PMU,
+      'setreg PMCR_EL0 0x4101f800',
+      'set INIT',
+      ...GUEST_CLEAN,
+      ...Array.from({ length: 12 }, (_, i) => [
+        `g-write PMSELR_EL0 ${i}`,
+        'g-write PMXEVTYPER_EL0 0x11',
+        'g-write PMXEVCNTR_EL0 0',
+      ]).flat(),
+      'g-write PMCNTENSET_EL0 0xfff',
+      'g-write PMCR_EL0 0x41',
+      'g-loop 20000',
+      'g-write PMCR_EL0 0x40',
+      ...Array.from({ length: 12 }, (_, i) => [`g-write PMSELR_EL0 ${i}`, 'g-read PMXEVCNTR_EL0']).flat(),
       'run',
     ],
   },
