@@ -15,6 +15,7 @@
 import { lookupCpu } from '../../src/arch/cpus.js';
 import {
   type BitmapReg,
+  isOneRegPmu,
   kvmArmPmuV3GetAttr,
   kvmArmPmuV3HasAttr,
   kvmArmPmuV3SetAttr,
@@ -23,7 +24,6 @@ import {
   kvmRun,
   kvmSetOneRegPmcr,
   kvmSetOneRegPmu,
-  type OneRegPmu,
   type PmuAttr,
   type PmuAttrName,
 } from '../../src/kvm/api.js';
@@ -194,8 +194,8 @@ function predictScenario(s: Scenario, policy: string): Predicted[] {
             value: String(kvmGuestPmuVerField(w, ref!)),
             field: ID_FIELDS[reg]!,
           });
-        } else if (reg === 'PMCR_EL0' || /^PM(CNTEN|INTEN|OVS)(SET|CLR)_EL[01]$/.test(reg)) {
-          const r = kvmGetOneReg(w, ref!, reg as OneRegPmu);
+        } else if (isOneRegPmu(reg)) {
+          const r = kvmGetOneReg(w, ref!, reg);
           emit('ioctl', what, ret(r), r.value === undefined ? {} : { value: hex(r.value) });
         } else {
           emit('ioctl', what, '0', {

@@ -677,9 +677,47 @@ function oneRegRefused(world: World, ref: VcpuRef, ioctl: string): IoctlResult<W
 }
 
 /** A PMU register the model's KVM_{GET,SET}_ONE_REG reaches. */
-export type OneRegPmu = 'PMCR_EL0' | BitmapReg;
+export type OneRegPmu =
+  | 'PMCR_EL0'
+  | BitmapReg
+  | 'PMSELR_EL0'
+  | 'PMUSERENR_EL0'
+  | 'PMCCFILTR_EL0'
+  | 'PMCCNTR_EL0'
+  | `PMEVCNTR${number}_EL0`
+  | `PMEVTYPER${number}_EL0`;
 
-/** KVM_GET_ONE_REG of a PMU register, with its errno (oneRegRefused()) and, on success, the value. */
+/** Whether `name` is a register kvmGetOneReg() reads. */
+export function isOneRegPmu(name: string): name is OneRegPmu {
+  return name === 'PMCR_EL0' || name in BITMAP_REGS || shadowRegIndex(name) !== undefined;
+}
+
+/** Where the shadow holds a PMU register other than PMCR_EL0 and the bitmaps. */
+function shadowRegIndex(
+  name: string,
+):
+  | { readonly field: 'pmselr' | 'pmuserenr' }
+  | { readonly list: 'cnt' | 'typer'; readonly i: number }
+  | undefined {
+  if (name === 'PMSELR_EL0') return { field: 'pmselr' };
+  if (name === 'PMUSERENR_EL0') return { field: 'pmuserenr' };
+  if (name === 'PMCCFILTR_EL0') return { list: 'typer', i: 31 };
+  if (name === 'PMCCNTR_EL0') return { list: 'cnt', i: 31 };
+  const m = /^PMEV(CNTR|TYPER)(\d+)_EL0$/.exec(name);
+  const i = Number(m?.[2] ?? 99);
+  if (m === null || i > 30) return undefined;
+  return { list: m[1] === 'CNTR' ? 'cnt' : 'typer', i };
+}
+
+/**
+ * KVM_GET_ONE_REG of a PMU register, with its errno (oneRegRefused()) and, on success, the value:
+ * PMCR_EL0 and the bitmaps as kvmGetOneRegPmcr()/kvmGetOneRegPmu() read them; the other registers
+ * as stored (PMSELR_EL0, PMUSERENR_EL0, PMEVTYPER<n>_EL0, PMCCFILTR_EL0 have no get_user; v6.1's
+ * counters neither; mainline's get_pmu_evcntr() reads the counter, which is the stored value while
+ * the vCPU is not in KVM_RUN).
+ *
+ * @see arch/arm64/kvm/sys_regs.c kvm_sys_reg_get_user(), get_pmu_evcntr() (v6.1; mainline)
+ */
 export function kvmGetOneReg(
   world: World,
   ref: VcpuRef,
@@ -687,7 +725,12 @@ export function kvmGetOneReg(
 ): IoctlResult<World> & { readonly value?: bigint } {
   const refused = oneRegRefused(world, ref, 'KVM_GET_ONE_REG');
   if (refused !== undefined) return refused;
-  const value = reg === 'PMCR_EL0' ? kvmGetOneRegPmcr(world, ref) : kvmGetOneRegPmu(world, ref, reg);
+  const regs = getVcpu(world, ref).regs;
+  const at = shadowRegIndex(reg);
+  let value: bigint;
+  if (reg === 'PMCR_EL0') value = kvmGetOneRegPmcr(world, ref);
+  else if (at === undefined) value = kvmGetOneRegPmu(world, ref, reg as BitmapReg);
+  else value = 'field' in at ? regs[at.field] : regs[at.list][at.i]!;
   return { ...succeed(world, `KVM_GET_ONE_REG(${reg})`), value };
 }
 

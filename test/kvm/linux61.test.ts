@@ -85,6 +85,31 @@ describe('linux-6.1 beside mainline', () => {
     }
   });
 
+  test('the other PMU registers after reset: v6.1 has reset_unknown() under each register mask', () => {
+    // reset_pmselr(): & 0x1f; reset_pmevcntr(): the low 32 bits; reset_pmevtyper(): & 0xc800ffff;
+    // PMCCNTR_EL0: all 64 bits of 0x1de7ec7edbadc0de; PMCCFILTR_EL0, PMUSERENR_EL0: 0.
+    const regs = [
+      'PMSELR_EL0',
+      'PMEVCNTR0_EL0',
+      'PMEVTYPER30_EL0',
+      'PMCCNTR_EL0',
+      'PMCCFILTR_EL0',
+      'PMUSERENR_EL0',
+    ] as const;
+    const want = {
+      mainline: [0n, 0n, 0n, 0n, 0n, 0n],
+      'mainline:linux-6.1': [0x1en, 0xdbadc0den, 0xc800c0den, 0x1de7ec7edbadc0den, 0n, 0n],
+    };
+    for (const k of KERNELS) {
+      const { world, ref } = initialised(k);
+      assert.deepEqual(
+        regs.map((r) => kvmGetOneReg(world, ref, r).value),
+        want[k],
+        k,
+      );
+    }
+  });
+
   test('KVM_SET_ONE_REG(PMCR_EL0) with N = 31: v6.1 takes it, mainline ignores an N above 6', () => {
     const want = { mainline: 6, 'mainline:linux-6.1': 31 };
     for (const k of KERNELS) {
