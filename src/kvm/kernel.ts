@@ -32,9 +32,11 @@ export type Attr5Meaning = 'none' | 'enable-partition' | 'enable-partition-v8' |
 /**
  * The code base of the emulated vPMU (arch/arm64/kvm/pmu-emul.c, sys_regs.c) and its VM API:
  * - `mainline`: the current one (~v6.18), where the guest's PMCR_EL0.N is the VM's nr_pmu_counters
- *   (`kvm->arch.nr_pmu_counters`, v6.7 "KVM: arm64: PMU: Allow userspace to limit PMCR_EL0.N for
- *   the guest"), userspace sets it with SET_NR_COUNTERS or through set_pmcr(), the default PMU is
- *   chosen at KVM_ARM_VCPU_INIT, and guests see up to PMUv3p5;
+ *   (`kvm->arch.nr_pmu_counters`; the kvmarm branch kvm-arm64/pmu_pmcr_n, merged for v6.7: "KVM:
+ *   arm64: PMU: Allow userspace to limit PMCR_EL0.N for the guest"), userspace sets it with
+ *   SET_NR_COUNTERS or through set_pmcr(), the default PMU is chosen at KVM_ARM_VCPU_INIT (same
+ *   branch: "Set the default PMU for the guest before vCPU reset"), and guests see up to PMUv3p5
+ *   (v6.2, kvm-arm64/pmu-unchained: "Allow PMUv3p5 to be exposed to the guest");
  * - `linux-6.1`: v6.1 (Debian 12's kernel), before all of that: N is a field of the vCPU's own
  *   PMCR_EL0, reset from the host's PMCR_EL0 (reset_pmcr()) and written verbatim by
  *   KVM_SET_ONE_REG (no set_user); no SET_NR_COUNTERS; the default PMU is probed at the first

@@ -289,8 +289,9 @@ export function kvmArmPmuGetMaxCounters(world: World, vm: Vm, cpu: number): numb
 }
 
 /**
- * The highest PMU version KVM shows a guest: PMUv3p5 in mainline (kvm_arm_pmu_get_pmuver_limit(),
- * since v6.3 "KVM: arm64: PMU: Implement PMUv3p5 long counter support"), PMUv3p4 in v6.1
+ * The highest PMU version KVM shows a guest: PMUv3p5 in mainline (kvm_arm_pmu_get_pmuver_limit();
+ * since v6.2, Marc Zyngier's kvm-arm64/pmu-unchained: "KVM: arm64: PMU: Allow PMUv3p5 to be exposed
+ * to the guest"), PMUv3p4 in v6.1
  * (read_id_reg(): "Limit guests to PMUv3 for ARMv8.4", ID_AA64DFR0_PMUVER_8_4).
  *
  * @see arch/arm64/kvm/sys_regs.c read_id_reg() (v6.1); arch/arm64/kvm/pmu-emul.c
