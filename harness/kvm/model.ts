@@ -14,7 +14,6 @@
 
 import { lookupCpu } from '../../src/arch/cpus.js';
 import {
-  type BitmapReg,
   isOneRegPmu,
   kvmArmPmuV3GetAttr,
   kvmArmPmuV3HasAttr,
@@ -22,8 +21,7 @@ import {
   kvmArmVcpuInit,
   kvmGetOneReg,
   kvmRun,
-  kvmSetOneRegPmcr,
-  kvmSetOneRegPmu,
+  kvmSetOneReg,
   type PmuAttr,
   type PmuAttrName,
 } from '../../src/kvm/api.js';
@@ -120,6 +118,7 @@ function predictScenario(s: Scenario, policy: string): Predicted[] {
   const hostPmuType = w.host.pmus[0]!.type;
   let vm = -1;
   let ref: VcpuRef | undefined;
+  let refs: VcpuRef[] = [];
   let script: string[][] = [];
   const emit = (
     kind: 'ioctl' | 'guest',
@@ -137,6 +136,7 @@ function predictScenario(s: Scenario, policy: string): Predicted[] {
         scenario = args[0] ?? scenario;
         w = harnessWorld(policy);
         script = [];
+        refs = [];
         break;
       case 'vm': {
         const c = kvmCreateVm(w, { irqchip: 'userspace' });
@@ -157,8 +157,12 @@ function predictScenario(s: Scenario, policy: string): Predicted[] {
         const c = kvmCreateVcpu(w, vm);
         w = c.world;
         ref = c.vcpu;
+        refs.push(c.vcpu);
         break;
       }
+      case 'select':
+        ref = refs[Number(args[0])] ?? ref;
+        break;
       case 'init': {
         const r = kvmArmVcpuInit(w, ref!, { pmuV3: args[0] === 'pmu' });
         w = r.world;
@@ -207,10 +211,11 @@ function predictScenario(s: Scenario, policy: string): Predicted[] {
       case 'setreg': {
         const reg = args[0] ?? '';
         const value = BigInt(args[1] ?? '0');
-        const r =
-          reg === 'PMCR_EL0'
-            ? kvmSetOneRegPmcr(w, ref!, value)
-            : kvmSetOneRegPmu(w, ref!, reg as BitmapReg, value);
+        if (!isOneRegPmu(reg)) {
+          emit('ioctl', what, '0', { unmodelled: `KVM_SET_ONE_REG(${reg}): not a PMU register` });
+          break;
+        }
+        const r = kvmSetOneReg(w, ref!, reg, value);
         w = r.world;
         emit('ioctl', what, ret(r));
         break;

@@ -10,7 +10,8 @@
  *
  *   scenario NAME        start a scenario: close the previous VM
  *   vm | vgic | vcpu     KVM_CREATE_VM (+ memslot + guest image) | KVM_CREATE_DEVICE vgic-v3
- *                        (+ its two base addresses) | KVM_CREATE_VCPU
+ *                        (+ its two base addresses) | KVM_CREATE_VCPU (the next id, selected)
+ *   select N             the commands that follow act on vCPU N
  *   init pmu|nopmu       KVM_ARM_VCPU_INIT (KVM_ARM_PREFERRED_TARGET, +KVM_ARM_VCPU_PMU_V3)
  *   vgic-init            KVM_DEV_ARM_VGIC_CTRL_INIT
  *   has|get ATTR         KVM_HAS_DEVICE_ATTR | KVM_GET_DEVICE_ATTR, group KVM_ARM_VCPU_PMU_V3_CTRL
@@ -68,9 +69,14 @@ static const struct reg regs[] = {
 
 static const char *attr_names[] = {"IRQ", "INIT", "FILTER", "SET_PMU", "SET_NR_COUNTERS"};
 
+#define MAX_VCPUS 4
 static int kvm_fd = -1, vm_fd = -1, vcpu_fd = -1, vgic_fd = -1;
 static struct kvm_run *run;
 static size_t run_size;
+/* Every vCPU of the VM; vcpu_fd and run are the selected one's. */
+static int vcpu_fds[MAX_VCPUS];
+static struct kvm_run *runs[MAX_VCPUS];
+static int nvcpus;
 static uint8_t *ram;
 static char scen[128] = "-";
 static uint64_t script[SCRIPT_MAX_OPS * 3];
@@ -137,10 +143,13 @@ static int attr_number(const char *s)
 
 static void close_vm(void)
 {
-	if (run) munmap(run, run_size);
+	for (int i = 0; i < nvcpus; i++) {
+		munmap(runs[i], run_size);
+		close(vcpu_fds[i]);
+	}
+	nvcpus = 0;
 	if (ram) munmap(ram, GUEST_SIZE);
 	if (vgic_fd >= 0) close(vgic_fd);
-	if (vcpu_fd >= 0) close(vcpu_fd);
 	if (vm_fd >= 0) close(vm_fd);
 	run = NULL;
 	ram = NULL;
@@ -181,10 +190,13 @@ static void cmd_vgic(void)
 
 static void cmd_vcpu(void)
 {
-	vcpu_fd = report("KVM_CREATE_VCPU", ioctl(vm_fd, KVM_CREATE_VCPU, 0), NULL);
-	if (vcpu_fd < 0) return;
+	if (nvcpus >= MAX_VCPUS) return;
+	int fd = report("KVM_CREATE_VCPU", ioctl(vm_fd, KVM_CREATE_VCPU, nvcpus), NULL);
+	if (fd < 0) return;
 	run_size = (size_t)ioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
-	run = mmap(NULL, run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu_fd, 0);
+	vcpu_fds[nvcpus] = vcpu_fd = fd;
+	runs[nvcpus] = run = mmap(NULL, run_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	nvcpus++;
 }
 
 static void cmd_init(const char *arg)
@@ -482,6 +494,10 @@ int main(int argc, char **argv)
 		} else if (strcmp(av[0], "vm") == 0) cmd_vm();
 		else if (strcmp(av[0], "vgic") == 0) cmd_vgic();
 		else if (strcmp(av[0], "vcpu") == 0) cmd_vcpu();
+		else if (strcmp(av[0], "select") == 0 && ac > 1 && atoi(av[1]) < nvcpus) {
+			vcpu_fd = vcpu_fds[atoi(av[1])];
+			run = runs[atoi(av[1])];
+		}
 		else if (strcmp(av[0], "init") == 0 && ac > 1) cmd_init(av[1]);
 		else if (strcmp(av[0], "vgic-init") == 0) cmd_vgic_init();
 		else if (strcmp(av[0], "has") == 0 || strcmp(av[0], "get") == 0 || strcmp(av[0], "set") == 0 ||

@@ -27,6 +27,7 @@ import { bits, CYCLE_COUNTER_ID, get, put } from '../arch/pmu/state.js';
 import { counterName, hwReadInto, hwWriteAll, typerName } from './hw.js';
 import { kvmPmuFilteredEvtyper, kvmPmuSetPhysicalAccess, loadedCpu } from './lifecycle.js';
 import {
+  ARMV8_PMU_EVTYPE_MASK_61,
   ARMV8_PMU_PMCR_C,
   ARMV8_PMU_PMCR_E,
   ARMV8_PMU_PMCR_LC,
@@ -463,7 +464,12 @@ function accessPmuEvtyper(world: World, ref: VcpuRef, acc: TrappedAccess, trace:
   } else if (acc.dir === 'write') {
     const mask = kvmPmuEvtyperMask(w, getVm(w, ref.vm));
     w = updateShadow(w, ref, (r) => ({ ...r, typer: withAt(r.typer, idx, acc.value & mask) }));
-  } else value = getVcpu(w, ref).regs.typer[idx]!;
+  } else {
+    value = getVcpu(w, ref).regs.typer[idx]!;
+    // v6.1 access_pmu_evtyper(): `p->regval = __vcpu_sys_reg(vcpu, reg) & ARMV8_PMU_EVTYPE_MASK`
+    // (P, U, NSH, the event number), which a value userspace stored unmasked needs.
+    if (w.policy.kernel.vpmu === 'linux-6.1') value &= ARMV8_PMU_EVTYPE_MASK_61;
+  }
   if (kernelFamily(w) !== 'mainline') w = kvmPmuSetPhysicalAccess(w, ref, trace);
   return done(w, `access_pmu_evtyper: ${acc.dir} of counter ${idx}'s filter`, value);
 }

@@ -41,6 +41,8 @@ export const ARMV8_PMU_PMCR_P = 1n << 1n;
 export const ARMV8_PMU_PMCR_C = 1n << 2n;
 export const ARMV8_PMU_PMCR_LC = 1n << 6n;
 export const ARMV8_PMU_PMCR_LP = 1n << 7n;
+/** `ARMV8_PMU_EVTYPE_MASK` in v6.1: P, U, NSH and the 16-bit event number (arch/arm64/include/asm/perf_event.h). */
+export const ARMV8_PMU_EVTYPE_MASK_61 = 0xc800ffffn;
 /** `ARMV8_PMU_USERENR_MASK`: EN | SW | CR | ER. */
 export const ARMV8_PMU_USERENR_MASK = 0xfn;
 export const ARMV8_PMU_USERENR_EN = 1n << 0n;

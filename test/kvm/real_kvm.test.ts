@@ -159,6 +159,26 @@ describe('what each PMU attribute returns on 6.1, and in which order the checks 
       ['run-without-init-vgic', 'KVM_RUN', '-EINVAL'],
     ]);
   });
+  test('two vCPUs: PPIs must be equal and SPIs distinct, checked against every vCPU with an IRQ', () => {
+    // v6.1 pmu_irq_is_valid(): a PPI must equal every set IRQ, an SPI must differ from each. So an
+    // SPI after another vCPU's PPI passes (23 != 40), though the function's comment says "the
+    // interrupt type must be same for each vcpu", while a PPI after an SPI fails.
+    const irqs = (scenario: string) =>
+      scenarioObservations(log, scenario)
+        .filter((o) => o.what.startsWith('set IRQ'))
+        .map((o) => `${o.what.slice(8)}: ${o.result}`);
+    // vCPU 0 takes the first IRQ, vCPU 1 tries the others. The last 23 of the first run fails
+    // pmu_irq_is_valid() against vCPU 1's own SPI 40 (-EINVAL) before the -EBUSY check.
+    assert.deepEqual(irqs('attr-two-vcpus'), ['23: 0', '24: -EINVAL', '40: 0', '23: -EINVAL']);
+    assert.deepEqual(irqs('attr-two-vcpus-spi'), ['40: 0', '23: -EINVAL', '40: -EINVAL', '41: 0']);
+  });
+  test("once the VM has run: a new vCPU's FILTER is checked (-EINVAL) before -EBUSY; SET_PMU -EBUSY", () => {
+    results([
+      ['attr-after-run', 'set FILTER 0x11 1 2', '-EINVAL'],
+      ['attr-after-run', 'set FILTER 0x11 1 1', '-EBUSY'],
+      ['attr-after-run', 'set SET_PMU host', '-EBUSY'],
+    ]);
+  });
   test('get IRQ: no irqchip (-EINVAL) before no PMU_V3; ONE_REG of PMU registers without PMU_V3: -ENOENT', () => {
     results([
       ['attr-no-pmu', 'get IRQ', '-EINVAL'],
@@ -217,6 +237,34 @@ describe('can userspace set PMCR_EL0.N on 6.1, and what does the guest see at an
       const v = seenValue('pmcr-n-31-xev', `${45 + 2 * i} r PMXEVCNTR_EL0`);
       assert.equal(v > 0n, i < 7, `counter ${i}: 0x${v.toString(16)}`);
     }
+  });
+  test('the other registers: userspace stores all ones, the guest reads them through its masks', () => {
+    // No set_user in v6.1: reg_from_user() stores all bits. The guest's accessors mask: PMSELR.SEL
+    // (access_pmselr(), & 0x1f), ARMV8_PMU_USERENR_MASK (access_pmuserenr(), & 0xf),
+    // ARMV8_PMU_EVTYPE_MASK (access_pmu_evtyper(), & 0xc800ffff, so PMXEVTYPER with SEL = 31
+    // reads PMCCFILTR's), and a 32-bit event counter (kvm_pmu_get_counter_value()).
+    const v = (what: string) => seenValue('onereg-raw', what);
+    assert.deepEqual(
+      [
+        v('getreg PMSELR_EL0'),
+        v('getreg PMUSERENR_EL0'),
+        v('getreg PMEVTYPER0_EL0'),
+        v('getreg PMCCFILTR_EL0'),
+      ],
+      [0xffffffffn, 0xffn, 0xffffffffn, 0xffffffffn],
+    );
+    assert.equal(v('getreg PMEVCNTR0_EL0'), 0xffffffffn); // the 32 bits of an event counter
+    assert.deepEqual(
+      [
+        '0 r PMSELR_EL0',
+        '1 r PMUSERENR_EL0',
+        '2 r PMEVCNTR0_EL0',
+        '3 r PMEVTYPER0_EL0',
+        '4 r PMCCFILTR_EL0',
+        '5 r PMXEVTYPER_EL0',
+      ].map(v),
+      [0x1fn, 0xfn, 0xffffffffn, 0xc800ffffn, 0xc800ffffn, 0xc800ffffn],
+    );
   });
   test('mainline differs: set_pmcr() ignores an N above kvm_arm_pmu_get_max_counters() (6)', () => {
     const m = predict(SCENARIOS, 'mainline').filter((p) => p.scenario === 'pmcr-n-31');
