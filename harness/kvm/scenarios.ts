@@ -256,6 +256,23 @@ export const SCENARIOS: readonly Scenario[] = [
     ],
   },
   {
+    name: 'pmcr-guest-write',
+    about: 'the guest writes PMCR_EL0 over a value userspace stored: which bits it keeps (N, IMP, LP, LC)',
+    commands: [
+      ...VM_PMU,
+      'setreg PMCR_EL0 0xffff0000',
+      'set INIT',
+      ...GUEST_CLEAN,
+      'g-read PMCR_EL0',
+      'g-write PMCR_EL0 0xfe',
+      'g-read PMCR_EL0',
+      'g-write PMCR_EL0 0x0',
+      'g-read PMCR_EL0',
+      'run',
+      'getreg PMCR_EL0',
+    ],
+  },
+  {
     name: 'onereg-raw',
     about:
       'KVM_SET_ONE_REG of the other PMU registers with all ones: what is stored, and what the guest reads',

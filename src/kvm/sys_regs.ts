@@ -163,14 +163,17 @@ export function kvmPmuCounterIncrement(world: World, ref: VcpuRef, mask: bigint,
 }
 
 /**
- * `kvm_pmu_handle_pmcr(vcpu, val)`: LP cleared without PMUv3p5; the value stored without C and P;
+ * `kvm_pmu_handle_pmcr(vcpu, val)`: LP cleared without PMUv3p5 (not in v6.1); the value stored without C and P;
  * C zeroes the cycle counter, P every accessible event counter.
  *
  * @see arch/arm64/kvm/pmu-emul.c kvm_pmu_handle_pmcr()
  */
 function kvmPmuHandlePmcr(world: World, ref: VcpuRef, value: bigint): World {
   let val = value;
-  if (!vmHasPmuv3p5(world, getVm(world, ref.vm))) val &= ~ARMV8_PMU_PMCR_LP;
+  // "if (!kvm_pmu_is_3p5(vcpu)) val &= ~ARMV8_PMU_PMCR_LP" came with PMUv3p5 support (v6.2,
+  // kvm-arm64/pmu-unchained); v6.1's access_pmcr() keeps the written LP (ARMV8_PMU_PMCR_MASK 0xff).
+  if (world.policy.kernel.vpmu === 'mainline' && !vmHasPmuv3p5(world, getVm(world, ref.vm)))
+    val &= ~ARMV8_PMU_PMCR_LP;
   const mask = kvmPmuAccessibleCounterMask(world, ref, loadedCpu(world, ref)) & ~BIT_CYCLE;
   return updateShadow(world, ref, (r) => {
     let cnt = r.cnt;

@@ -238,6 +238,19 @@ describe('can userspace set PMCR_EL0.N on 6.1, and what does the guest see at an
       assert.equal(v > 0n, i < 7, `counter ${i}: 0x${v.toString(16)}`);
     }
   });
+  test('the guest keeps N, IMP and IDCODE userspace stored, and LP reads 1 though the guest has PMUv3p4', () => {
+    // access_pmcr(): the guest writes the low byte only (ARMV8_PMU_PMCR_MASK = 0xff in v6.1) and
+    // reads it with P and C as 0. 0xfe written: E clear, P, C dropped on read, LP (bit 7) kept. The
+    // Arm ARM makes PMCR_EL0.LP RES0 without FEAT_PMUv3p5 (D24.5.8), and this guest reads PMUVer 5.
+    const v = (what: string) => seenValue('pmcr-guest-write', what);
+    assert.deepEqual(['4 r PMCR_EL0', '6 r PMCR_EL0', '8 r PMCR_EL0'].map(v), [
+      0xffff0040n,
+      0xffff00f8n,
+      0xffff0000n,
+    ]);
+    // The reset value has LP set as well: 0xdecafbad's low byte 0xad, E cleared (reset-values).
+    assert.equal(seenValue('reset-values', '0 r PMCR_EL0') & 0x80n, 0x80n);
+  });
   test('the other registers: userspace stores all ones, the guest reads them through its masks', () => {
     // No set_user in v6.1: reg_from_user() stores all bits. The guest's accessors mask: PMSELR.SEL
     // (access_pmselr(), & 0x1f), ARMV8_PMU_USERENR_MASK (access_pmuserenr(), & 0xf),
