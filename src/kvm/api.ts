@@ -16,9 +16,12 @@ import { cpuFeatures } from '../arch/cpus.js';
 import { InputError } from '../arch/errors.js';
 import { bits, get } from '../arch/pmu/state.js';
 import { ERRNO, fail, type IoctlResult, succeed } from './errno.js';
+import { hwRead } from './hw.js';
 import type { Attr5Meaning } from './kernel.js';
 import { kvmArchVcpuLoad, kvmArchVcpuPut, type LoadOptions, type Step } from './lifecycle.js';
 import {
+  ARMV8_PMU_EVTYPE_MASK_61,
+  ARMV8_PMU_PMCR_E,
   ARMV8_PMU_PMCR_LC,
   ARMV8_PMU_PMCR_MASK,
   ioctlCpu,
@@ -45,6 +48,7 @@ import {
   updateVm,
   type VcpuRef,
   type World,
+  withAt,
 } from './world.js';
 
 /** The attributes of group KVM_ARM_VCPU_PMU_V3_CTRL and their numbers (include/uapi/asm/kvm.h). */
@@ -69,7 +73,7 @@ export const KVM_PMU_EVENT_DENY = 1;
 
 /** A KVM_SET_DEVICE_ATTR of group KVM_ARM_VCPU_PMU_V3_CTRL, with its payload. */
 export type PmuAttr =
-  | { readonly attr: 'IRQ'; readonly irq: number }
+  | { readonly attr: 'IRQ'; readonly irq: number; readonly fault?: boolean }
   | { readonly attr: 'INIT' }
   | {
       readonly attr: 'FILTER';
@@ -77,9 +81,11 @@ export type PmuAttr =
       readonly nevents: number;
       /** KVM_PMU_EVENT_ALLOW (0) or KVM_PMU_EVENT_DENY (1); other values are rejected. */
       readonly action: number;
+      /** The payload address cannot be read (copy_from_user() fails). */
+      readonly fault?: boolean;
     }
-  | { readonly attr: 'SET_PMU'; readonly pmuId: number }
-  | { readonly attr: 'SET_NR_COUNTERS'; readonly n: number }
+  | { readonly attr: 'SET_PMU'; readonly pmuId: number; readonly fault?: boolean }
+  | { readonly attr: 'SET_NR_COUNTERS'; readonly n: number; readonly fault?: boolean }
   | {
       readonly attr: 'ENABLE_PARTITION';
       readonly enable: boolean;
@@ -114,9 +120,53 @@ function kvmSupports32bitEl0(world: World): boolean {
  *
  * @see arch/arm64/kvm/sys_regs.c reset_pmcr(), reset_pmu_reg()
  */
-export function kvmResetVcpuPmu(world: World, ref: VcpuRef): World {
-  const regs: PmuShadow = { ...EMPTY_SHADOW, pmcr: kvmSupports32bitEl0(world) ? 0n : ARMV8_PMU_PMCR_LC };
+export function kvmResetVcpuPmu(world: World, ref: VcpuRef, cpu = 0): World {
+  const regs: PmuShadow =
+    world.policy.kernel.vpmu === 'linux-6.1'
+      ? resetPmuRegs61(world, cpu)
+      : { ...EMPTY_SHADOW, pmcr: kvmSupports32bitEl0(world) ? 0n : ARMV8_PMU_PMCR_LC };
   return updateVcpu(world, ref, (v) => ({ ...v, regs, pmu: { ...v.pmu, irqLevel: false } }));
+}
+
+/** reset_unknown()'s value for a register whose reset is UNKNOWN (arch/arm64/kvm/sys_regs.h, v6.1). */
+export const KVM_RESET_UNKNOWN = 0x1de7ec7edbadc0den;
+/** `ARMV8_PMU_COUNTER_MASK`: PMSELR_EL0.SEL. */
+const ARMV8_PMU_COUNTER_MASK = 0x1fn;
+/** The value v6.1's reset_pmcr() puts in the writable low byte: `ARMV8_PMU_PMCR_MASK & 0xdecafbad`, E clear. */
+const RESET_PMCR_LOW_61 = 0xadn & ~ARMV8_PMU_PMCR_E;
+
+/**
+ * The PMU registers of a vCPU after v6.1's kvm_reset_sys_regs(), run on CPU `cpu`:
+ * - PMCR_EL0 (reset_pmcr()): the hardware PMCR_EL0 with its writable low byte replaced by
+ *   `ARMV8_PMU_PMCR_MASK & 0xdecafbad` and E clear, LC forced without AArch32 EL0, so IMP,
+ *   IDCODE and N are the host's;
+ * - the bitmaps (reset_pmu_reg()): reset_unknown() masked to the host's counters, GENMASK(N-1, 0)
+ *   with N read from the hardware PMCR_EL0, and the cycle counter;
+ * - PMSELR_EL0 (reset_pmselr()): reset_unknown() & ARMV8_PMU_COUNTER_MASK;
+ * - PMEVCNTR<n>_EL0 (reset_pmevcntr()): the low 32 bits of reset_unknown(); PMCCNTR_EL0
+ *   (reset_unknown()): all 64; PMEVTYPER<n>_EL0 (reset_pmevtyper()): & ARMV8_PMU_EVTYPE_MASK;
+ * - PMCCFILTR_EL0, PMUSERENR_EL0: reset_val 0.
+ *
+ * @see arch/arm64/kvm/sys_regs.c reset_pmcr(), reset_pmu_reg(), reset_pmselr(), reset_pmevcntr(),
+ * reset_pmevtyper(), reset_unknown() (v6.1)
+ */
+function resetPmuRegs61(world: World, cpu: number): PmuShadow {
+  const hw = hwRead(getHostCpu(world, cpu).pe, 'PMCR_EL0').value;
+  let pmcr = (hw & ~ARMV8_PMU_PMCR_MASK) | RESET_PMCR_LOW_61;
+  if (!kvmSupports32bitEl0(world)) pmcr |= ARMV8_PMU_PMCR_LC;
+  const n = Number(get(hw, PMCR_N));
+  const bitmap = KVM_RESET_UNKNOWN & ((n === 0 ? 0n : (1n << BigInt(n)) - 1n) | (1n << 31n));
+  const low32 = KVM_RESET_UNKNOWN & 0xffffffffn;
+  return {
+    pmcr,
+    pmselr: KVM_RESET_UNKNOWN & ARMV8_PMU_COUNTER_MASK,
+    pmuserenr: 0n,
+    pmcntenset: bitmap,
+    pmintenset: bitmap,
+    pmovsset: bitmap,
+    cnt: [...new Array<bigint>(31).fill(low32), KVM_RESET_UNKNOWN],
+    typer: [...new Array<bigint>(31).fill(KVM_RESET_UNKNOWN & ARMV8_PMU_EVTYPE_MASK_61), 0n],
+  };
 }
 
 /**
@@ -156,14 +206,15 @@ export function kvmArmVcpuInit(
   if (vcpu.initialized) {
     if (vcpu.pmuV3 !== init.pmuV3)
       return fail(world, 'EINVAL', 'kvm_vcpu_init_changed: features differ from the first init');
-    return succeed(kvmResetVcpuPmu(world, ref), `KVM_ARM_VCPU_INIT: ${refText(ref)} reset`);
+    return succeed(kvmResetVcpuPmu(world, ref, cpu), `KVM_ARM_VCPU_INIT: ${refText(ref)} reset`);
   }
   if (vm.vcpuFeatures !== undefined && vm.vcpuFeatures.pmuV3 !== init.pmuV3) {
     return fail(world, 'EINVAL', "kvm_vcpu_set_target: features differ from the VM's vCPU features");
   }
   let w = world;
   let why = `KVM_ARM_VCPU_INIT: ${refText(ref)}${init.pmuV3 ? ' with PMU_V3' : ''}`;
-  if (init.pmuV3 && vm.armPmu === undefined) {
+  // v6.1 chooses no PMU here: the first KVM_SET_DEVICE_ATTR probes it (kvmArmPmuV3SetAttr()).
+  if (init.pmuV3 && vm.armPmu === undefined && world.policy.kernel.vpmu === 'mainline') {
     const pmu = world.host.pmus.findIndex((p) => p.supportedCpus.includes(cpu));
     if (pmu < 0) return fail(world, 'ENODEV', `kvm_arm_set_default_pmu: no PMU supports CPU ${cpu}`);
     w = kvmArmSetPmu(w, ref.vm, pmu, cpu);
@@ -171,7 +222,7 @@ export function kvmArmVcpuInit(
   }
   w = updateVm(w, ref.vm, (v) => ({ ...v, vcpuFeatures: { pmuV3: init.pmuV3 } }));
   w = updateVcpu(w, ref, (v) => ({ ...v, initialized: true, pmuV3: init.pmuV3 }));
-  return succeed(kvmResetVcpuPmu(w, ref), why);
+  return succeed(kvmResetVcpuPmu(w, ref, cpu), why);
 }
 
 function irqIsPpi(irq: number): boolean {
@@ -315,9 +366,22 @@ export function kvmArmPmuV3SetAttr(world: World, ref: VcpuRef, a: PmuAttr, cpu?:
     return fail(world, 'ENODEV', `kvm_arm_pmu_v3_set_attr: ${refText(ref)} has no PMU_V3 feature`);
   if (vcpu.pmu.created)
     return fail(world, 'EBUSY', 'kvm_arm_pmu_v3_set_attr: the vPMU is already initialised');
+  const v61 = world.policy.kernel.vpmu === 'linux-6.1';
+  if (v61 && vm.armPmu === undefined) {
+    // v6.1 kvm_arm_pmu_v3_set_attr(): "No PMU set, get the default one" (kvm_pmu_probe_armpmu():
+    // the PMU of the CPU the ioctl runs on), whatever the attribute.
+    const pmu = world.host.pmus.findIndex((p) => p.supportedCpus.includes(onCpu));
+    if (pmu < 0) return fail(world, 'ENODEV', `kvm_pmu_probe_armpmu: no PMU on CPU ${onCpu}`);
+    const probed = updateVm(world, ref.vm, (v) => ({ ...v, armPmu: pmu }));
+    const r = kvmArmPmuV3SetAttr(probed, ref, a, onCpu);
+    // The probed PMU stays even when the attribute then fails (it is set before the switch).
+    return r.errno === undefined ? r : { ...r, world: probed };
+  }
   switch (a.attr) {
     case 'IRQ': {
       if (vm.irqchip === 'userspace') return fail(world, 'EINVAL', 'PMU_V3_IRQ: no in-kernel irqchip');
+      // get_user() of the payload comes after the irqchip check.
+      if (a.fault === true) return fail(world, 'EFAULT', 'PMU_V3_IRQ: get_user() of the payload faults');
       if (!(irqIsPpi(a.irq) || irqIsSpi(a.irq)))
         return fail(world, 'EINVAL', `PMU_V3_IRQ: ${a.irq} is neither a PPI nor an SPI`);
       if (!pmuIrqIsValid(world, ref.vm, a.irq)) {
@@ -343,6 +407,9 @@ export function kvmArmPmuV3SetAttr(world: World, ref: VcpuRef, a: PmuAttr, cpu?:
       return succeed(w, 'PMU_V3_INIT: vPMU created');
     }
     case 'FILTER': {
+      // copy_from_user() of the filter comes first.
+      if (a.fault === true)
+        return fail(world, 'EFAULT', 'PMU_V3_FILTER: copy_from_user() of the filter faults');
       const nrEvents = filterNrEvents(world);
       const base = a.baseEvent & 0xffff;
       const nevents = a.nevents & 0xffff;
@@ -369,6 +436,8 @@ export function kvmArmPmuV3SetAttr(world: World, ref: VcpuRef, a: PmuAttr, cpu?:
       );
     }
     case 'SET_PMU': {
+      // get_user() of the PMU id comes first.
+      if (a.fault === true) return fail(world, 'EFAULT', 'PMU_V3_SET_PMU: get_user() of the PMU id faults');
       const pmu = world.host.pmus.findIndex((p) => p.type === a.pmuId);
       if (pmu < 0) return fail(world, 'ENXIO', `PMU_V3_SET_PMU: no PMU of type ${a.pmuId}`);
       if (vm.hasRanOnce || (vm.pmuFilter !== undefined && vm.armPmu !== pmu)) {
@@ -386,10 +455,15 @@ export function kvmArmPmuV3SetAttr(world: World, ref: VcpuRef, a: PmuAttr, cpu?:
       }));
       return succeed(
         w,
-        `PMU_V3_SET_PMU: ${world.host.pmus[pmu]!.name}, nr_pmu_counters = ${getVm(w, ref.vm).nrPmuCounters}`,
+        // v6.1 has no nr_pmu_counters: SET_PMU sets the PMU and supported_cpus only.
+        `PMU_V3_SET_PMU: ${world.host.pmus[pmu]!.name}${v61 ? '' : `, nr_pmu_counters = ${getVm(w, ref.vm).nrPmuCounters}`}`,
       );
     }
     case 'SET_NR_COUNTERS': {
+      // v6.1 has no attribute 4: -ENXIO like any unknown attribute.
+      if (v61) break;
+      if (a.fault === true)
+        return fail(world, 'EFAULT', 'PMU_V3_SET_NR_COUNTERS: get_user() of the count faults');
       const n = a.n >>> 0;
       if (vm.armPmu === undefined) return fail(world, 'EINVAL', 'PMU_V3_SET_NR_COUNTERS: no PMU');
       const max = kvmArmPmuGetMaxCounters(world, vm, onCpu);
@@ -416,7 +490,11 @@ export function kvmArmPmuV3SetAttr(world: World, ref: VcpuRef, a: PmuAttr, cpu?:
 
 /** The attributes this kernel's has_attr lists. */
 function knownAttrs(world: World): readonly PmuAttrName[] {
-  const base: PmuAttrName[] = ['IRQ', 'INIT', 'FILTER', 'SET_PMU', 'SET_NR_COUNTERS'];
+  // v6.1 kvm_arm_pmu_v3_has_attr() lists IRQ, INIT, FILTER and SET_PMU.
+  const base: PmuAttrName[] =
+    world.policy.kernel.vpmu === 'linux-6.1'
+      ? ['IRQ', 'INIT', 'FILTER', 'SET_PMU']
+      : ['IRQ', 'INIT', 'FILTER', 'SET_PMU', 'SET_NR_COUNTERS'];
   // Attribute 5 is listed whatever it means to this kernel (kvm_arm_pmu_v3_has_attr() tests the number).
   return world.policy.kernel.attr5 === 'none' ? base : [...base, 'ENABLE_PARTITION', 'FIXED_COUNTERS_ONLY'];
 }
@@ -545,8 +623,16 @@ const PMCR_N = bits('PMCR_EL0', 'N');
  */
 export function kvmSetOneRegPmcr(world: World, ref: VcpuRef, value: bigint): IoctlResult<World> {
   requireNotLoaded(world, ref, 'KVM_SET_ONE_REG');
-  const vcpu = getVcpu(world, ref);
-  if (!vcpu.initialized) return fail(world, 'ENOEXEC', 'KVM_SET_ONE_REG before KVM_ARM_VCPU_INIT');
+  const refused = oneRegRefused(world, ref, 'KVM_SET_ONE_REG');
+  if (refused !== undefined) return refused;
+  if (world.policy.kernel.vpmu === 'linux-6.1') {
+    // v6.1's PMCR_EL0 descriptor has no set_user: reg_from_user() stores all 64 bits, N included,
+    // whether or not the VM has run.
+    return succeed(
+      updateShadow(world, ref, (r) => ({ ...r, pmcr: value })),
+      `KVM_SET_ONE_REG(PMCR_EL0): stored as given (N = ${Number(get(value, PMCR_N))})`,
+    );
+  }
   const vm = getVm(world, ref.vm);
   const cpu = ioctlCpu(world, ref);
   const newN = Number(get(value, PMCR_N));
@@ -574,7 +660,93 @@ export function kvmSetOneRegPmcr(world: World, ref: VcpuRef, value: bigint): Ioc
   return succeed(w, `KVM_SET_ONE_REG(PMCR_EL0): ${what}`);
 }
 
-/** KVM_GET_ONE_REG(PMCR_EL0): kvm_vcpu_read_pmcr() (get_pmcr()). */
+/**
+ * Why KVM_{GET,SET}_ONE_REG of a PMU register fails, if it does: -ENOEXEC before
+ * KVM_ARM_VCPU_INIT (kvm_arch_vcpu_ioctl()); -ENOENT on a vCPU without KVM_ARM_VCPU_PMU_V3, whose
+ * PMU registers pmu_visibility() hides (REG_HIDDEN).
+ *
+ * @see arch/arm64/kvm/arm.c kvm_arch_vcpu_ioctl(); arch/arm64/kvm/sys_regs.c pmu_visibility(),
+ * kvm_sys_reg_get_user() (v6.1 and mainline)
+ */
+function oneRegRefused(world: World, ref: VcpuRef, ioctl: string): IoctlResult<World> | undefined {
+  const vcpu = getVcpu(world, ref);
+  if (!vcpu.initialized) return fail(world, 'ENOEXEC', `${ioctl} before KVM_ARM_VCPU_INIT`);
+  if (!vcpu.pmuV3)
+    return fail(world, 'ENOENT', `${ioctl}: pmu_visibility() hides the PMU registers (no PMU_V3)`);
+  return undefined;
+}
+
+/** A PMU register the model's KVM_{GET,SET}_ONE_REG reaches. */
+export type OneRegPmu =
+  | 'PMCR_EL0'
+  | BitmapReg
+  | 'PMSELR_EL0'
+  | 'PMUSERENR_EL0'
+  | 'PMCCFILTR_EL0'
+  | 'PMCCNTR_EL0'
+  | `PMEVCNTR${number}_EL0`
+  | `PMEVTYPER${number}_EL0`;
+
+/** Whether `name` is a register kvmGetOneReg() reads. */
+export function isOneRegPmu(name: string): name is OneRegPmu {
+  return name === 'PMCR_EL0' || name in BITMAP_REGS || shadowRegIndex(name) !== undefined;
+}
+
+/** Where the shadow holds a PMU register other than PMCR_EL0 and the bitmaps. */
+function shadowRegIndex(
+  name: string,
+):
+  | { readonly field: 'pmselr' | 'pmuserenr' }
+  | { readonly list: 'cnt' | 'typer'; readonly i: number }
+  | undefined {
+  if (name === 'PMSELR_EL0') return { field: 'pmselr' };
+  if (name === 'PMUSERENR_EL0') return { field: 'pmuserenr' };
+  if (name === 'PMCCFILTR_EL0') return { list: 'typer', i: 31 };
+  if (name === 'PMCCNTR_EL0') return { list: 'cnt', i: 31 };
+  const m = /^PMEV(CNTR|TYPER)(\d+)_EL0$/.exec(name);
+  const i = Number(m?.[2] ?? 99);
+  if (m === null || i > 30) return undefined;
+  return { list: m[1] === 'CNTR' ? 'cnt' : 'typer', i };
+}
+
+/**
+ * KVM_GET_ONE_REG of a PMU register, with its errno (oneRegRefused()) and, on success, the value:
+ * PMCR_EL0 and the bitmaps as kvmGetOneRegPmcr()/kvmGetOneRegPmu() read them; the other registers
+ * as stored (PMSELR_EL0, PMUSERENR_EL0, PMEVTYPER<n>_EL0, PMCCFILTR_EL0 have no get_user; v6.1's
+ * counters neither; mainline's get_pmu_evcntr() reads the counter, which is the stored value while
+ * the vCPU is not in KVM_RUN).
+ *
+ * @see arch/arm64/kvm/sys_regs.c kvm_sys_reg_get_user(), get_pmu_evcntr() (v6.1; mainline)
+ */
+export function kvmGetOneReg(
+  world: World,
+  ref: VcpuRef,
+  reg: OneRegPmu,
+): IoctlResult<World> & { readonly value?: bigint } {
+  const refused = oneRegRefused(world, ref, 'KVM_GET_ONE_REG');
+  if (refused !== undefined) return refused;
+  const regs = getVcpu(world, ref).regs;
+  const at = shadowRegIndex(reg);
+  let value: bigint;
+  if (reg === 'PMCR_EL0') value = kvmGetOneRegPmcr(world, ref);
+  else if (at === undefined) value = kvmGetOneRegPmu(world, ref, reg as BitmapReg);
+  else value = 'field' in at ? regs[at.field] : regs[at.list][at.i]!;
+  // v6.1 answers PMEVCNTR<n>_EL0 with the counter's 32 bits (its event counters are 32-bit: no
+  // PMUv3p5), as a get_pmu_evcntr() user accessor reading kvm_pmu_get_counter_value() would, and
+  // PMCCNTR_EL0 with all 64: measured by harness/kvm/ (scenarios reset-values, onereg-raw); the 6.1
+  // descriptors themselves were not read.
+  if (
+    world.policy.kernel.vpmu === 'linux-6.1' &&
+    at !== undefined &&
+    'list' in at &&
+    at.list === 'cnt' &&
+    at.i < 31
+  )
+    value &= 0xffffffffn;
+  return { ...succeed(world, `KVM_GET_ONE_REG(${reg})`), value };
+}
+
+/** KVM_GET_ONE_REG(PMCR_EL0): kvm_vcpu_read_pmcr() (get_pmcr()); v6.1: the vCPU's PMCR_EL0. */
 export function kvmGetOneRegPmcr(world: World, ref: VcpuRef): bigint {
   return kvmVcpuReadPmcr(world, ref);
 }
@@ -594,7 +766,8 @@ export type BitmapReg = keyof typeof BITMAP_REGS;
 
 /**
  * KVM_SET_ONE_REG of a PMU bitmap register (set_pmreg()): stores `value &
- * kvm_pmu_accessible_counter_mask()` verbatim in the register's storage (no set/clear semantics).
+ * kvm_pmu_accessible_counter_mask()` verbatim in the register's storage (no set/clear semantics);
+ * v6.1 stores `value` unmasked (-ENOEXEC before init, -ENOENT without PMU_V3: oneRegRefused()).
  *
  * @see arch/arm64/kvm/sys_regs.c set_pmreg()
  */
@@ -605,9 +778,10 @@ export function kvmSetOneRegPmu(
   value: bigint,
 ): IoctlResult<World> {
   requireNotLoaded(world, ref, 'KVM_SET_ONE_REG');
-  if (!getVcpu(world, ref).initialized)
-    return fail(world, 'ENOEXEC', 'KVM_SET_ONE_REG before KVM_ARM_VCPU_INIT');
-  const mask = kvmPmuAccessibleCounterMask(world, ref);
+  const refused = oneRegRefused(world, ref, 'KVM_SET_ONE_REG');
+  if (refused !== undefined) return refused;
+  // v6.1's bitmap descriptors have no set_user: reg_from_user() stores the value unmasked.
+  const mask = world.policy.kernel.vpmu === 'linux-6.1' ? ~0n : kvmPmuAccessibleCounterMask(world, ref);
   const field = BITMAP_REGS[reg];
   return succeed(
     updateShadow(world, ref, (r) => ({ ...r, [field]: value & mask })),
@@ -616,10 +790,34 @@ export function kvmSetOneRegPmu(
 }
 
 /**
+ * KVM_SET_ONE_REG of a PMU register: PMCR_EL0 and the bitmaps as kvmSetOneRegPmcr() and
+ * kvmSetOneRegPmu() write them; the other registers stored as given, in v6.1 and in mainline
+ * (no set_user for PMSELR_EL0, PMUSERENR_EL0, PMEVTYPER<n>_EL0, PMCCFILTR_EL0; v6.1's counters
+ * neither, mainline's set_pmu_evcntr() stores the value too).
+ *
+ * @see arch/arm64/kvm/sys_regs.c kvm_sys_reg_set_user(), reg_from_user(), set_pmu_evcntr() (v6.1; mainline)
+ */
+export function kvmSetOneReg(world: World, ref: VcpuRef, reg: OneRegPmu, value: bigint): IoctlResult<World> {
+  if (reg === 'PMCR_EL0') return kvmSetOneRegPmcr(world, ref, value);
+  const at = shadowRegIndex(reg);
+  if (at === undefined) return kvmSetOneRegPmu(world, ref, reg as BitmapReg, value);
+  requireNotLoaded(world, ref, 'KVM_SET_ONE_REG');
+  const refused = oneRegRefused(world, ref, 'KVM_SET_ONE_REG');
+  if (refused !== undefined) return refused;
+  const w = updateShadow(world, ref, (r) =>
+    'field' in at ? { ...r, [at.field]: value } : { ...r, [at.list]: withAt(r[at.list], at.i, value) },
+  );
+  return succeed(w, `KVM_SET_ONE_REG(${reg}): stored as given`);
+}
+
+/**
  * KVM_GET_ONE_REG of a PMU bitmap register (get_pmreg()): the storage & kvm_pmu_accessible_counter_mask().
  *
  * @see arch/arm64/kvm/sys_regs.c get_pmreg()
  */
 export function kvmGetOneRegPmu(world: World, ref: VcpuRef, reg: BitmapReg): bigint {
-  return getVcpu(world, ref).regs[BITMAP_REGS[reg]] & kvmPmuAccessibleCounterMask(world, ref);
+  const stored = getVcpu(world, ref).regs[BITMAP_REGS[reg]];
+  // v6.1: no get_user, reg_to_user() of the stored value.
+  if (world.policy.kernel.vpmu === 'linux-6.1') return stored;
+  return stored & kvmPmuAccessibleCounterMask(world, ref);
 }

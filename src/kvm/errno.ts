@@ -10,6 +10,7 @@
 /** The errno values the model's ioctls can return. */
 export const ERRNO = {
   EPERM: 1,
+  ENOENT: 2,
   ENXIO: 6,
   ENOEXEC: 8,
   EAGAIN: 11,

@@ -45,8 +45,10 @@ import { kvmHandleSysReg } from './sys_regs.js';
 import {
   ARMV8_PMU_PMCR_E,
   kvmPmuEventMask,
+  kvmVcpuPmcrN,
   kvmVcpuPmuIsPartitioned,
   PERFCTR_CPU_CYCLES,
+  PERFCTR_SW_INCR,
   pmuFilterAllows,
   vmGuestCounterMask,
   vmPmuVer,
@@ -226,6 +228,39 @@ function virtualCpu(pmuVer: PmuVersion, n: number): CpuDef {
 const MDCR_EL2_HPMN = bits('MDCR_EL2', 'HPMN');
 
 /**
+ * The enabled emulated counters whose perf event the host PMU can schedule. KVM's events are
+ * pinned (kvm_pmu_create_perf_event(): `attr.pinned = 1`; none for SW_INCR), created in counter
+ * order (kvm_pmu_enable_counter_mask() walks the bits upwards); each takes the hardware cycle
+ * counter when it counts CPU_CYCLES and that is free, else the lowest free event counter
+ * (armv8pmu_get_event_idx()). One that finds none never runs (a pinned event that cannot be
+ * scheduled goes to the error state), so its counter does not count. Only a guest N above the
+ * host's (userspace's PMCR_EL0.N in v6.1) can run out; the host's own perf events are not counted.
+ *
+ * @see arch/arm64/kvm/pmu-emul.c kvm_pmu_create_perf_event(), kvm_pmu_enable_counter_mask(),
+ * arch/arm64/kernel/perf_event.c armv8pmu_get_event_idx() (v6.1)
+ */
+function scheduledPerfEvents(world: World, ref: VcpuRef, enabled: bigint, eventMask: bigint): bigint {
+  const r = getVcpu(world, ref).regs;
+  let general = getHostCpu(world, loadedCpu(world, ref)).nrEventCounters;
+  let cycleFree = true;
+  let scheduled = 0n;
+  for (let i = 0; i <= CYCLE_COUNTER_ID; i++) {
+    const bit = 1n << BigInt(i);
+    if ((enabled & bit) === 0n) continue;
+    const event = i === CYCLE_COUNTER_ID ? PERFCTR_CPU_CYCLES : Number(r.typer[i]! & eventMask);
+    if (event === PERFCTR_SW_INCR) scheduled |= bit;
+    else if (event === PERFCTR_CPU_CYCLES && cycleFree) {
+      cycleFree = false;
+      scheduled |= bit;
+    } else if (general > 0) {
+      general--;
+      scheduled |= bit;
+    }
+  }
+  return scheduled;
+}
+
+/**
  * Counts `events` at `el` on the emulated vPMU of `ref`: the virtual registers as an architectural
  * PMU with N = nr_pmu_counters, all counters in the first range; a counter whose event the VM's
  * filter denies has no perf event and does not count. Counters and PMOVSSET are written back.
@@ -239,7 +274,12 @@ function countEmulated(
 ): World | Unpredictable {
   const vm = getVm(world, ref.vm);
   const r = getVcpu(world, ref).regs;
-  const n = vm.nrPmuCounters;
+  // N as the guest sees it: the VM's nr_pmu_counters, in v6.1 the vCPU's PMCR_EL0.N
+  // (kvm_pmu_valid_counter_mask(), v6.1 pmu-emul.c).
+  const n =
+    world.policy.kernel.vpmu === 'linux-6.1'
+      ? kvmVcpuPmcrN(world, ref, loadedCpu(world, ref))
+      : vm.nrPmuCounters;
   const ver = vmPmuVer(world, vm);
   const eventMask = kvmPmuEventMask(ver);
   let enabled = r.pmcntenset;
@@ -247,6 +287,7 @@ function countEmulated(
     const event = i === CYCLE_COUNTER_ID ? PERFCTR_CPU_CYCLES : Number(r.typer[i]! & eventMask);
     if (!pmuFilterAllows(vm.pmuFilter, event)) enabled &= ~(1n << BigInt(i));
   }
+  enabled &= scheduledPerfEvents(world, ref, enabled, eventMask);
   const base = makePeState(virtualCpu(ver, n));
   const vpe: PeState = {
     ...base,

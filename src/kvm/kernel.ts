@@ -29,6 +29,22 @@ export type KernelFamily = 'mainline' | 'v5' | 'v6';
  */
 export type Attr5Meaning = 'none' | 'enable-partition' | 'enable-partition-v8' | 'fixed-counters-only';
 
+/**
+ * The code base of the emulated vPMU (arch/arm64/kvm/pmu-emul.c, sys_regs.c) and its VM API:
+ * - `mainline`: the current one (~v6.18), where the guest's PMCR_EL0.N is the VM's nr_pmu_counters
+ *   (`kvm->arch.nr_pmu_counters`; the kvmarm branch kvm-arm64/pmu_pmcr_n, merged for v6.7: "KVM:
+ *   arm64: PMU: Allow userspace to limit PMCR_EL0.N for the guest"), userspace sets it with
+ *   SET_NR_COUNTERS or through set_pmcr(), the default PMU is chosen at KVM_ARM_VCPU_INIT (same
+ *   branch: "Set the default PMU for the guest before vCPU reset"), and guests see up to PMUv3p5
+ *   (v6.2, kvm-arm64/pmu-unchained: "Allow PMUv3p5 to be exposed to the guest");
+ * - `linux-6.1`: v6.1 (Debian 12's kernel), before all of that: N is a field of the vCPU's own
+ *   PMCR_EL0, reset from the host's PMCR_EL0 (reset_pmcr()) and written verbatim by
+ *   KVM_SET_ONE_REG (no set_user); no SET_NR_COUNTERS; the default PMU is probed at the first
+ *   KVM_SET_DEVICE_ATTR (kvm_pmu_probe_armpmu()); the PMU registers reset to reset_unknown()'s
+ *   pattern; PMUVer capped at PMUv3p4 (read_id_reg(), ID_AA64DFR0_PMUVER_8_4).
+ */
+export type VpmuCode = 'mainline' | 'linux-6.1';
+
 /** The kernel a policy stands for, as the KVM model reads it. */
 export interface KernelTraits {
   readonly family: KernelFamily;
@@ -56,6 +72,8 @@ export interface KernelTraits {
    * counters, PMCNTEN, PMINTEN, PMUSERENR_EL0), rather than to the virtual registers.
    */
   readonly directTrappedAccess: boolean;
+  /** The code base of the emulated vPMU and of its VM API (see VpmuCode). */
+  readonly vpmu: VpmuCode;
 }
 
 /** Mainline KVM arm64: no partitioning. */
@@ -67,7 +85,11 @@ export const MAINLINE_KERNEL: KernelTraits = {
   vhe: true,
   guestPmu: true,
   directTrappedAccess: false,
+  vpmu: 'mainline',
 };
+
+/** Linux 6.1 (Debian 12's linux-image-6.1.0-NN-arm64): mainline's MDCR_EL2, the older vPMU. */
+export const LINUX_61_KERNEL: KernelTraits = { ...MAINLINE_KERNEL, vpmu: 'linux-6.1' };
 
 /** v5 and the reviewer's variant: VM capability, counters taken from the host at boot. */
 export const V5_KERNEL: KernelTraits = { ...MAINLINE_KERNEL, family: 'v5' };

@@ -27,6 +27,7 @@ import { bits, CYCLE_COUNTER_ID, get, put } from '../arch/pmu/state.js';
 import { counterName, hwReadInto, hwWriteAll, typerName } from './hw.js';
 import { kvmPmuFilteredEvtyper, kvmPmuSetPhysicalAccess, loadedCpu } from './lifecycle.js';
 import {
+  ARMV8_PMU_EVTYPE_MASK_61,
   ARMV8_PMU_PMCR_C,
   ARMV8_PMU_PMCR_E,
   ARMV8_PMU_PMCR_LC,
@@ -162,14 +163,17 @@ export function kvmPmuCounterIncrement(world: World, ref: VcpuRef, mask: bigint,
 }
 
 /**
- * `kvm_pmu_handle_pmcr(vcpu, val)`: LP cleared without PMUv3p5; the value stored without C and P;
+ * `kvm_pmu_handle_pmcr(vcpu, val)`: LP cleared without PMUv3p5 (not in v6.1); the value stored without C and P;
  * C zeroes the cycle counter, P every accessible event counter.
  *
  * @see arch/arm64/kvm/pmu-emul.c kvm_pmu_handle_pmcr()
  */
 function kvmPmuHandlePmcr(world: World, ref: VcpuRef, value: bigint): World {
   let val = value;
-  if (!vmHasPmuv3p5(world, getVm(world, ref.vm))) val &= ~ARMV8_PMU_PMCR_LP;
+  // "if (!kvm_pmu_is_3p5(vcpu)) val &= ~ARMV8_PMU_PMCR_LP" came with PMUv3p5 support (v6.2,
+  // kvm-arm64/pmu-unchained); v6.1's access_pmcr() keeps the written LP (ARMV8_PMU_PMCR_MASK 0xff).
+  if (world.policy.kernel.vpmu === 'mainline' && !vmHasPmuv3p5(world, getVm(world, ref.vm)))
+    val &= ~ARMV8_PMU_PMCR_LP;
   const mask = kvmPmuAccessibleCounterMask(world, ref, loadedCpu(world, ref)) & ~BIT_CYCLE;
   return updateShadow(world, ref, (r) => {
     let cnt = r.cnt;
@@ -463,7 +467,12 @@ function accessPmuEvtyper(world: World, ref: VcpuRef, acc: TrappedAccess, trace:
   } else if (acc.dir === 'write') {
     const mask = kvmPmuEvtyperMask(w, getVm(w, ref.vm));
     w = updateShadow(w, ref, (r) => ({ ...r, typer: withAt(r.typer, idx, acc.value & mask) }));
-  } else value = getVcpu(w, ref).regs.typer[idx]!;
+  } else {
+    value = getVcpu(w, ref).regs.typer[idx]!;
+    // v6.1 access_pmu_evtyper(): `p->regval = __vcpu_sys_reg(vcpu, reg) & ARMV8_PMU_EVTYPE_MASK`
+    // (P, U, NSH, the event number), which a value userspace stored unmasked needs.
+    if (w.policy.kernel.vpmu === 'linux-6.1') value &= ARMV8_PMU_EVTYPE_MASK_61;
+  }
   if (kernelFamily(w) !== 'mainline') w = kvmPmuSetPhysicalAccess(w, ref, trace);
   return done(w, `access_pmu_evtyper: ${acc.dir} of counter ${idx}'s filter`, value);
 }

@@ -9,7 +9,7 @@
  */
 
 import { PMUVER_ENCODING, type PmuVersion } from '../arch/features.js';
-import { bits, CYCLE_COUNTER_ID, put } from '../arch/pmu/state.js';
+import { bits, CYCLE_COUNTER_ID, get, put } from '../arch/pmu/state.js';
 import type { ArmPmu } from './host.js';
 import { kvmPmuPartitionSupported } from './host.js';
 import {
@@ -41,6 +41,8 @@ export const ARMV8_PMU_PMCR_P = 1n << 1n;
 export const ARMV8_PMU_PMCR_C = 1n << 2n;
 export const ARMV8_PMU_PMCR_LC = 1n << 6n;
 export const ARMV8_PMU_PMCR_LP = 1n << 7n;
+/** `ARMV8_PMU_EVTYPE_MASK` in v6.1: P, U, NSH and the 16-bit event number (arch/arm64/include/asm/perf_event.h). */
+export const ARMV8_PMU_EVTYPE_MASK_61 = 0xc800ffffn;
 /** `ARMV8_PMU_USERENR_MASK`: EN | SW | CR | ER. */
 export const ARMV8_PMU_USERENR_MASK = 0xfn;
 export const ARMV8_PMU_USERENR_EN = 1n << 0n;
@@ -150,7 +152,10 @@ export function kvmPolicyInputs(world: World, ref: VcpuRef, cpu: number): Policy
   const features = hc.pe.config.features;
   const pmu = vmArmPmu(world, vm);
   return {
-    nrPmuCounters: vm.nrPmuCounters,
+    // Linux 6.1 has no kvm->arch.nr_pmu_counters: the guest's N is the vCPU's PMCR_EL0.N
+    // (kvm_pmu_valid_counter_mask(), pmu_counter_idx_valid(), v6.1 pmu-emul.c / sys_regs.c).
+    nrPmuCounters:
+      world.policy.kernel.vpmu === 'linux-6.1' ? Number(get(vcpu.regs.pmcr, PMCR_N)) : vm.nrPmuCounters,
     armPmu: pmu !== undefined,
     hpmnMax: pmu !== undefined ? pmu.hpmnMax : world.host.armv8pmuHpmnMax,
     hostCounters: hc.nrEventCounters,
@@ -286,12 +291,39 @@ export function kvmArmPmuGetMaxCounters(world: World, vm: Vm, cpu: number): numb
 }
 
 /**
- * The VM's PMU version as the guest sees it in ID_AA64DFR0_EL1.PMUVer: its PMU's, capped at
- * PMUv3p5 (kvm_arm_pmu_get_pmuver_limit()).
+ * The highest PMU version KVM shows a guest: PMUv3p5 in mainline (kvm_arm_pmu_get_pmuver_limit();
+ * since v6.2, Marc Zyngier's kvm-arm64/pmu-unchained: "KVM: arm64: PMU: Allow PMUv3p5 to be exposed
+ * to the guest"), PMUv3p4 in v6.1
+ * (read_id_reg(): "Limit guests to PMUv3 for ARMv8.4", ID_AA64DFR0_PMUVER_8_4).
+ *
+ * @see arch/arm64/kvm/sys_regs.c read_id_reg() (v6.1); arch/arm64/kvm/pmu-emul.c
+ * kvm_arm_pmu_get_pmuver_limit() (mainline)
+ */
+export function kvmPmuVerLimit(world: World): PmuVersion {
+  return world.policy.kernel.vpmu === 'linux-6.1' ? 'PMUv3p4' : 'PMUv3p5';
+}
+
+/**
+ * The VM's PMU version as the guest sees it in ID_AA64DFR0_EL1.PMUVer: its PMU's (v6.1: the
+ * sanitised host value; before the first attribute the VM has no PMU yet, so the first PMU's),
+ * capped at kvmPmuVerLimit().
  */
 export function vmPmuVer(world: World, vm: Vm): PmuVersion {
   const pmu = vmArmPmu(world, vm) ?? world.host.pmus[0]!;
-  return PMUVER_ENCODING[pmu.pmuVer] > PMUVER_ENCODING.PMUv3p5 ? 'PMUv3p5' : pmu.pmuVer;
+  const limit = kvmPmuVerLimit(world);
+  return PMUVER_ENCODING[pmu.pmuVer] > PMUVER_ENCODING[limit] ? limit : pmu.pmuVer;
+}
+
+/**
+ * ID_AA64DFR0_EL1.PMUVer as the guest of vCPU `ref` reads it (an ID register access, trapped by
+ * HCR_EL2.TID3 and answered by read_id_reg()): vmPmuVer() with KVM_ARM_VCPU_PMU_V3, else 0
+ * (`cpuid_feature_cap_perfmon_field(val, ..., kvm_vcpu_has_pmu(vcpu) ? ... : 0)`).
+ *
+ * @see arch/arm64/kvm/sys_regs.c read_id_reg() (v6.1)
+ */
+export function kvmGuestPmuVerField(world: World, ref: VcpuRef): number {
+  if (!getVcpu(world, ref).pmuV3) return 0;
+  return PMUVER_ENCODING[vmPmuVer(world, getVm(world, ref.vm))];
 }
 
 /** Whether the VM's counters are 64-bit (FEAT_PMUv3p5: kvm_pmc_is_64bit() for event counters). */

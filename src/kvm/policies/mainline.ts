@@ -7,7 +7,7 @@
  * @module
  */
 
-import { MAINLINE_KERNEL } from '../kernel.js';
+import { LINUX_61_KERNEL, MAINLINE_KERNEL } from '../kernel.js';
 import type { Policy, PolicyInputs, PolicyResult } from '../policy.js';
 import { completeResult } from '../result.js';
 import {
@@ -68,6 +68,40 @@ export function kvmVcpuReadPmcrN(inputs: PolicyInputs): number {
  */
 export const NO_PMU_FGT: FgtValues = { hdfgrtr: 0n, hdfgwtr: 0n, hdfgrtr2: 0n, hdfgwtr2: 0n };
 
+function evaluateMainline(inputs: PolicyInputs): PolicyResult {
+  return completeResult(
+    inputs,
+    {
+      guestPmcrN: kvmVcpuReadPmcrN(inputs),
+      hpmn: inputs.hostCounters,
+      mdcrEl2: kvmArmSetupMdcrEl2(inputs),
+      fgt: NO_PMU_FGT,
+    },
+    { hpmnFunction: 'nr_event_counters', partitions: false },
+  );
+}
+
+/**
+ * Linux 6.1 (Debian 12's kernel, booted by harness/kvm/ and compared in docs/kvm-divergences.md).
+ * Its MDCR_EL2 is mainline's: kvm_arm_setup_mdcr_el2() keeps the HPMN of the per-CPU copy of the
+ * boot MDCR_EL2 (`__this_cpu_read(mdcr_el2) & MDCR_EL2_HPMN_MASK`, read by kvm_arm_init_debug()),
+ * which is the host's N, and sets the same traps; the guest's N is the N field of the vCPU's own
+ * PMCR_EL0 (kvmPolicyInputs() passes it as nrPmuCounters). Its VM API and vPMU differ: see the
+ * kernel trait `vpmu: 'linux-6.1'` (src/kvm/kernel.ts).
+ *
+ * @see arch/arm64/kvm/debug.c kvm_arm_setup_mdcr_el2(), kvm_arm_init_debug() (v6.1)
+ */
+export const LINUX_61: Policy = {
+  name: 'mainline:linux-6.1',
+  summary: "Linux 6.1's emulated vPMU: mainline's MDCR_EL2, N in the vCPU's PMCR_EL0, no SET_NR_COUNTERS",
+  source:
+    'arch/arm64/kvm/debug.c kvm_arm_setup_mdcr_el2(), arch/arm64/kvm/pmu-emul.c, arch/arm64/kvm/sys_regs.c (v6.1; ' +
+    'Debian linux-image-6.1.0-57-arm64, 6.1.192)',
+  date: '2022-12-11',
+  kernel: LINUX_61_KERNEL,
+  evaluate: evaluateMainline,
+};
+
 export const MAINLINE: Policy = {
   name: 'mainline',
   summary: 'emulated vPMU: HPMN = host N, every PMU access traps (TPM, TPMCR)',
@@ -75,16 +109,6 @@ export const MAINLINE: Policy = {
     'arch/arm64/kvm/debug.c kvm_arm_setup_mdcr_el2(), arch/arm64/kvm/pmu-emul.c kvm_vcpu_read_pmcr() (mainline, ~v6.18)',
   date: '2025-11-30',
   kernel: MAINLINE_KERNEL,
-  evaluate(inputs: PolicyInputs): PolicyResult {
-    return completeResult(
-      inputs,
-      {
-        guestPmcrN: kvmVcpuReadPmcrN(inputs),
-        hpmn: inputs.hostCounters,
-        mdcrEl2: kvmArmSetupMdcrEl2(inputs),
-        fgt: NO_PMU_FGT,
-      },
-      { hpmnFunction: 'nr_event_counters', partitions: false },
-    );
-  },
+  evaluate: evaluateMainline,
+  variants: [LINUX_61],
 };
