@@ -7,12 +7,9 @@
 // catalogue); one driver process runs the 345,600-input grid, compared with the `v5` and `review`
 // policies. No kernel C is stored in this project: it is read from the seed on every run.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { compareWithPolicy } from '../../src/kvm/kernel_c/compare.js';
-import { compilerVersion } from '../../src/kvm/kernel_c/compile.js';
 import { setupBody } from '../../src/kvm/kernel_c/extract.js';
 import { GRID_SIZE, gridInputs } from '../../src/kvm/kernel_c/grid.js';
 import { loadKernelCode } from '../../src/kvm/kernel_c/load.js';
@@ -20,24 +17,11 @@ import { planDriver } from '../../src/kvm/kernel_c/plan.js';
 import { runDriver } from '../../src/kvm/kernel_c/run.js';
 import { viewsOfText } from '../../src/kvm/kernel_c/source.js';
 import { lookupPolicy } from '../../src/kvm/policy.js';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SEED = path.resolve(repoRoot, '..', 'shared', 'seeds', '000_d2b14fcbc558833d.txt');
-const inCi = process.env['CI'] !== undefined && process.env['CI'] !== '' && process.env['CI'] !== 'false';
+import { needsCompiler, needsSeed, SEED } from './kernel_c_helpers.js';
 
 /** Skips (or, in CI, fails) when the seed or gcc is missing; true when the test may run. */
 function needs(t: { skip(message: string): void }, compiler: boolean): boolean {
-  if (!existsSync(SEED)) {
-    if (inCi) assert.fail(`the seed is missing: ${SEED}`);
-    t.skip(`the seed is missing: ${SEED} (a clone without ../shared skips the seed tests)`);
-    return false;
-  }
-  if (compiler && compilerVersion() === undefined) {
-    if (inCi) assert.fail('gcc is required for the seed differential test in CI, and was not found');
-    t.skip('gcc not found: the seed differential test needs a C compiler');
-    return false;
-  }
-  return true;
+  return needsSeed(t) && (!compiler || needsCompiler(t));
 }
 
 const text = (lines: readonly { readonly text: string }[]): string[] => lines.map((l) => l.text);

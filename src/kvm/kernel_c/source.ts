@@ -149,7 +149,10 @@ function isPatch(text: string): boolean {
 
 /** The code views of one file's text: a C file whole, a patch or mail per diff and its text. */
 export function viewsOfText(file: string, text: string): CodeView[] {
-  const lines = text.split(/\r?\n/).map((t, i): SourceLine => ({ text: t, line: i + 1 }));
+  const all = text.split(/\r?\n/);
+  // The newline that ends the last line does not start another.
+  if (all[all.length - 1] === '') all.pop();
+  const lines = all.map((t, i): SourceLine => ({ text: t, line: i + 1 }));
   if (!isPatch(text)) return [{ file, path: file, kind: 'c', lines }];
   const quoted = lines.filter((l) => isQuoted(l.text)).map((l) => ({ ...l, text: unquote(l.text) }));
   const plain = lines.filter((l) => !isQuoted(l.text));
