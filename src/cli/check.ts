@@ -12,6 +12,9 @@ import {
   reportOf,
 } from '../check/report.js';
 import { runCheck } from '../check/run.js';
+import type { CompiledDriver } from '../kvm/kernel_c/compile.js';
+import { loadKernelCode } from '../kvm/kernel_c/load.js';
+import { compiledPolicy } from '../kvm/kernel_c/policy.js';
 import { lookupPolicy } from '../kvm/policy.js';
 import type { Command } from './command.js';
 import { expectPositionals, parseCommandArgs } from './command.js';
@@ -109,6 +112,7 @@ export const checkCommand: Command = {
   summary: 'the verifier: every configuration of a space, every vCPU schedule, every permitted behaviour',
   help: `Usage: pmup check [--space S] [--policy P...] [--cpu CPU...] [--depth D] [--both-orders]
                   [--shard I/N] [--workers W] [--json | --markdown]
+                  [--kernel FILE [--kernel-base POLICY] [--kernel-function NAME]]
        pmup check --merge FILE... [--json | --markdown]
 
 Explores, for every configuration of the space (host CPUs, arm_pmuv3.reserved_host_counters,
@@ -132,6 +136,15 @@ check first (the reviewer's proposal for kvm_arch_vcpu_load()).
 --workers W (default: one per core) searches on W worker threads; the output does not depend on
 W. A progress line goes to stderr when it is a terminal.
 
+Real kernel code: --kernel FILE (a patch, mbox, C file or directory, as pmup kernel reads it)
+compiles its policy functions and checks them as the policy "kernel" (alone, or next to the
+--policy ones). What the C does not compute (the guest PMCR_EL0.N without
+kvm_pmu_guest_num_counters(), MDCR_EL2 without kvm_arm_setup_mdcr_el2(), the FGT bits, the VM API
+and load/put) comes from --kernel-base POLICY (default v5). --kernel-function NAME is pmup
+kernel's --function. The compiled code runs over the policy input grid once, in one process, into a
+table; an input off the grid (a CPU with more than 8 counters) runs the driver once and is
+remembered. A run with --kernel uses one thread, and its counterexamples cannot be replayed.
+
 Splitting a run: --shard I/N searches the configurations whose index in the space is I-1 modulo
 N; --merge reads the --json reports of all N shards and prints what one run prints, byte for
 byte. For example, on two machines or in a CI matrix:
@@ -139,15 +152,17 @@ byte. For example, on two machines or in a CI matrix:
   pmup check --shard 2/2 --json > b.json     (machine 2)
   pmup check --merge a.json b.json`,
   run(argv) {
-    return render(reportFor(parseCheckArgs(argv)));
+    return withKernel(parseCheckArgs(argv), (req) => render(reportFor(req)));
   },
   async stream(argv, io) {
-    const req = parseCheckArgs(argv);
-    if (req.kind === 'merge' || req.shard !== undefined || req.workers <= 1) {
-      const r = render(reportFor(req));
+    const parsed = parseCheckArgs(argv);
+    // A compiled policy is a function and a driver process: it cannot go to worker threads.
+    if (parsed.kind === 'merge' || parsed.shard !== undefined || parsed.workers <= 1 || parsed.kernel) {
+      const r = withKernel(parsed, (req) => render(reportFor(req)));
       io.stdout.write(r.stdout);
       return r.status;
     }
+    const req = parsed;
     const total = [...configurations(req.space, req.filter)].length;
     const workers = Math.min(req.workers, Math.max(total, 1));
     const tty = process.stderr.isTTY === true;
@@ -177,6 +192,12 @@ type CheckArgs =
       readonly shard?: { readonly index: number; readonly count: number };
       readonly workers: number;
       readonly format: Format;
+      /** --kernel: the code to compile, registered as the policy "kernel" by withKernel(). */
+      readonly kernel?: {
+        readonly file: string;
+        readonly base: string;
+        readonly function?: string;
+      };
     };
 
 type Format = 'text' | 'json' | 'markdown';
@@ -193,6 +214,9 @@ function parseCheckArgs(argv: readonly string[]): CheckArgs {
     merge: { type: 'boolean' },
     json: { type: 'boolean' },
     markdown: { type: 'boolean' },
+    kernel: { type: 'string' },
+    'kernel-base': { type: 'string' },
+    'kernel-function': { type: 'string' },
   });
   const format: Format = values.json === true ? 'json' : values.markdown === true ? 'markdown' : 'text';
   if (values.merge === true) {
@@ -213,6 +237,17 @@ function parseCheckArgs(argv: readonly string[]): CheckArgs {
   spaceDescription(space);
   const shard = values.shard === undefined ? undefined : parseShard(values.shard);
   const policies = (values.policy ?? []).map((p) => lookupPolicy(p).name);
+  if (values.kernel === undefined && (values['kernel-base'] ?? values['kernel-function']) !== undefined) {
+    throw new InputError('check: --kernel-base and --kernel-function go with --kernel FILE');
+  }
+  const kernel =
+    values.kernel === undefined
+      ? undefined
+      : {
+          file: values.kernel,
+          base: lookupPolicy(values['kernel-base'] ?? 'v5').name,
+          ...(values['kernel-function'] === undefined ? {} : { function: values['kernel-function'] }),
+        };
   const filter: SpaceFilter = {
     policies,
     cpus: values.cpu ?? [],
@@ -226,7 +261,36 @@ function parseCheckArgs(argv: readonly string[]): CheckArgs {
     workers: Number(workersText),
     format,
   };
-  return shard === undefined ? base : { ...base, shard };
+  const withShard = shard === undefined ? base : { ...base, shard };
+  return kernel === undefined ? withShard : { ...withShard, kernel };
+}
+
+/** The name the compiled code runs under in the report. */
+export const KERNEL_POLICY = 'kernel';
+
+/**
+ * Runs `f` on the request with --kernel's code compiled and registered as the policy "kernel"
+ * (checked alone unless --policy names others too); the compiled driver is removed afterwards.
+ */
+function withKernel(req: CheckArgs, f: (req: CheckArgs) => CommandResult): CommandResult {
+  if (req.kind === 'merge' || req.kernel === undefined) return f(req);
+  const k = req.kernel;
+  let driver: CompiledDriver | undefined;
+  try {
+    driver = loadKernelCode({
+      files: [k.file],
+      ...(k.function === undefined ? {} : { function: k.function }),
+    });
+    const policy = compiledPolicy(driver, lookupPolicy(k.base), KERNEL_POLICY, k.file);
+    const filter: SpaceFilter = {
+      ...req.filter,
+      policies: [...(req.filter.policies ?? []), KERNEL_POLICY],
+      extraPolicies: [policy],
+    };
+    return f({ ...req, filter });
+  } finally {
+    driver?.dispose();
+  }
 }
 
 /** The report a request asks for, computed on this thread. */

@@ -156,3 +156,48 @@ describe("README's pmup kernel example is the real output", () => {
     assert.deepEqual(shown, r.stdout.trimEnd().split('\n'));
   });
 });
+
+describe('pmup check --kernel: compiled code as a policy of the verifier', () => {
+  test('hpmn-before-flag.patch on v6: the same verdicts as v6, whose kvm_pmu_hpmn() it mirrors', (t) => {
+    if (!needsCompiler(t)) return;
+    const r = runPmup([
+      'check',
+      '--space',
+      'small',
+      '--depth',
+      '3',
+      '--policy',
+      'v6',
+      '--kernel',
+      fixture('hpmn-before-flag.patch'),
+      '--kernel-base',
+      'v6',
+      '--json',
+    ]);
+    const report = JSON.parse(r.stdout) as {
+      policies: string[];
+      verdicts: { policy: string; invariant: string; holds: boolean }[];
+    };
+    assert.deepEqual(report.policies, ['v6', 'kernel']);
+    const of = (p: string) =>
+      report.verdicts.filter((v) => v.policy === p).map((v) => [v.invariant, v.holds]);
+    assert.ok(of('v6').length > 0);
+    assert.deepEqual(of('kernel'), of('v6'));
+  });
+
+  test('bad --kernel input: one line, exit 2', (t) => {
+    assertOneLineError(
+      pmup(['check', '--space', 'small', '--kernel-base', 'v6']),
+      /^pmup: check: --kernel-base and --kernel-function go with --kernel FILE$/,
+    );
+    assertOneLineError(
+      pmup(['check', '--space', 'small', '--kernel', fixture('none.patch')]),
+      /^pmup: kernel: none of /,
+    );
+    if (!needsCompiler(t)) return;
+    assertOneLineError(
+      pmup(['check', '--space', 'small', '--kernel', fixture('broken.patch')]),
+      /does not compile: /,
+    );
+  });
+});
