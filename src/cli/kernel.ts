@@ -118,11 +118,7 @@ export function kernelText(r: KernelReport): string {
 
 /** The report as JSON: register values in hex, inputs as request inputs. */
 export function kernelJson(r: KernelReport): string {
-  return `${JSON.stringify(r, (k, v: unknown) => {
-    if (typeof v === 'bigint') return `0x${v.toString(16)}`;
-    if (k === 'driverMs') return undefined;
-    return v;
-  })}\n`;
+  return `${JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? `0x${v.toString(16)}` : v))}\n`;
 }
 
 export const kernelCommand: Command = {

@@ -217,6 +217,28 @@ describe('the fixtures, compiled: each documented bug found with its minimal inp
     });
   });
 
+  test('v8-open-coded.patch agrees with v8 on MDCR_EL2; the stale flag and HPMN = N before GUEST_OWNED found', (t) => {
+    if (!needsCompiler(t)) return;
+    withFixture('v8-open-coded.patch', (d, r, g) => {
+      assert.equal(d.plan.primaryHpmn, undefined, 'HPMN is open-coded in kvm_arm_setup_mdcr_el2()');
+      const c = compareWithPolicy(d, r, g, lookupPolicy('v8'));
+      assert.deepEqual(c.compared, ['mdcrEl2']);
+      assert.equal(c.differing, 0);
+      const vs = judge(d, r, g);
+      const reserved = verdict(vs, 'hpmn-reserved').minimal;
+      assert.deepEqual(
+        reserved?.inputs,
+        minimal({ nrPmuCounters: 2, hpmnMax: 0, hostCounters: 1, partitioned: true, useFgt: true }),
+      );
+      assert.equal(reserved?.message, 'MDCR_EL2.HPMN = 2 on a CPU with N = 1');
+      const host = verdict(vs, 'host-counters-in-first-range').minimal;
+      assert.deepEqual(
+        host?.inputs,
+        minimal({ nrPmuCounters: 0, hpmnMax: 1, hostCounters: 2, partitioned: true }),
+      );
+    });
+  });
+
   test('the clean tree holds every rule', (t) => {
     if (!needsCompiler(t)) return;
     withFixture('tree', (d, r, g) => {

@@ -124,7 +124,10 @@ const inHeader = (f: FoundFunction): boolean => (f.path ?? f.file).endsWith('.h'
  * replaces an earlier one). Undefined when there is none.
  */
 export function chooseDefinition(views: readonly CodeView[], fn: PolicyFunction): FunctionChoice | undefined {
-  const all = views.flatMap((v) => definitionsIn(v, fn));
+  // A cheap test first: a tree has many files, few of which name the function.
+  const all = views
+    .filter((v) => v.lines.some((l) => l.text.includes(fn.name)))
+    .flatMap((v) => definitionsIn(v, fn));
   if (all.length === 0) return undefined;
   const real = all.filter((f) => !inHeader(f));
   const pool = real.length > 0 ? real : all;

@@ -6,7 +6,6 @@
  * @module
  */
 
-import { performance } from 'node:perf_hooks';
 import { lookupPolicy, type PolicyInputs } from '../policy.js';
 import { type Comparison, compareWithPolicy } from './compare.js';
 import type { FoundFunction } from './extract.js';
@@ -39,8 +38,6 @@ export interface KernelReport {
   readonly redirected: readonly string[];
   readonly compiler: string;
   readonly inputs: number;
-  /** Milliseconds the driver took on the grid (one process, input written and results read). */
-  readonly driverMs: number;
   readonly comparison?: Comparison;
   readonly verdicts?: readonly RuleVerdict[];
   /** The compiled code crashed on an input. */
@@ -81,19 +78,17 @@ export function kernelReport(o: KernelCodeOptions & { readonly against?: string 
       compiler: driver.compiler,
       inputs: inputs.length,
     };
-    const t0 = performance.now();
     let results: ReturnType<typeof runDriver>;
     try {
       results = runDriver(driver, inputs);
     } catch (e) {
       if (!(e instanceof DriverCrash)) throw e;
-      return { ...base, driverMs: performance.now() - t0, crash: { inputs: e.inputs, signal: e.signal } };
+      return { ...base, crash: { inputs: e.inputs, signal: e.signal } };
     }
-    const driverMs = performance.now() - t0;
     if (policy !== undefined) {
-      return { ...base, driverMs, comparison: compareWithPolicy(driver, results, inputs, policy) };
+      return { ...base, comparison: compareWithPolicy(driver, results, inputs, policy) };
     }
-    return { ...base, driverMs, verdicts: judge(driver, results, inputs) };
+    return { ...base, verdicts: judge(driver, results, inputs) };
   } finally {
     driver.dispose();
   }
