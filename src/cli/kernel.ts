@@ -45,6 +45,7 @@ function foundText(r: KernelReport): string[] {
   const rows = r.found.map((f) => {
     const notes: string[] = [f.path === undefined ? 'mail text' : f.path === f.file ? 'C file' : f.path];
     if (f.name === r.primaryHpmn) notes.push('the HPMN that counts');
+    if (f.startsInside) notes.push('its hunk starts inside it: read from the hunk header on');
     if (!f.complete) notes.push('cut short by its hunk: compiled up to the debug tail, then the tail');
     if (r.redirected.length > 0 && f.role === 'mdcr') {
       notes.push(`its ${r.redirected.map((n) => `${n}()`).join(', ')} call made a ${r.primaryHpmn}() call`);

@@ -239,6 +239,28 @@ describe('the fixtures, compiled: each documented bug found with its minimal inp
     });
   });
 
+  test('mid-hunk.patch: a hunk that starts inside kvm_arm_setup_mdcr_el2(); v8 without GUEST_OWNED', (t) => {
+    if (!needsCompiler(t)) return;
+    withFixture('mid-hunk.patch', (d, r, g) => {
+      assert.equal(d.plan.setup?.startsInside, true);
+      assert.match(
+        d.plan.setup?.signature ?? '',
+        /^static void kvm_arm_setup_mdcr_el2\(struct kvm_vcpu \*vcpu\)$/,
+      );
+      // The fixture hands HPMN over where v8 15/21's GUEST_OWNED term (useFgt here) would not:
+      // partitioned, useFgt false, a supported CPU, FEAT_HPMN0 or nr > 0. Over the grid that is
+      // (10 nr with HPMN0 + 9 without) x 10 hpmn_max x 9 N x 2 arm_pmu x 3 PMUVer x 2 x 2 debug.
+      const handsOver = (i: PolicyInputs) =>
+        i.partitioned && !i.useFgt && !i.onUnsupportedCpu && (i.hasHpmn0 || i.nrPmuCounters > 0);
+      assert.equal(g.filter(handsOver).length, 19 * 10 * 9 * 2 * 3 * 2 * 2);
+      const c = compareWithPolicy(d, r, g, lookupPolicy('v8'));
+      assert.equal(c.differing, 41_040);
+      assert.ok(c.first.every((x) => handsOver(x.inputs)));
+      const rest = g.filter((i) => !handsOver(i));
+      assert.equal(compareWithPolicy(d, runDriver(d, rest), rest, lookupPolicy('v8')).differing, 0);
+    });
+  });
+
   test('the clean tree holds every rule', (t) => {
     if (!needsCompiler(t)) return;
     withFixture('tree', (d, r, g) => {

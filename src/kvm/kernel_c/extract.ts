@@ -69,6 +69,11 @@ export interface FoundFunction {
   readonly braceLine: number;
   /** False when the view ends (a hunk cut short) before the closing brace. */
   readonly complete: boolean;
+  /**
+   * True when a hunk starts inside the function (its header names it, as git's function context
+   * does): the body is read from the hunk's first line, the signature from the header.
+   */
+  readonly startsInside?: boolean;
 }
 
 const regexpQuote = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -100,7 +105,43 @@ function definitionsIn(view: CodeView, fn: PolicyFunction): FoundFunction[] {
     });
     i = end;
   }
-  return out;
+  return out.length > 0 || fn.role !== 'mdcr' ? out : insideHunks(view, fn, sig);
+}
+
+/**
+ * kvm_arm_setup_mdcr_el2() from hunks that start inside it (v8 10/21's does): the header's
+ * context is the signature, the body the hunk's lines after any comment the hunk starts in.
+ * Mainline has only preempt_disable() and a comment before the MDCR_EL2 lines
+ * (arch/arm64/kvm/debug.c), so nothing that sets MDCR_EL2 is missed.
+ */
+function insideHunks(view: CodeView, fn: PolicyFunction, sig: RegExp): FoundFunction[] {
+  const lines = view.lines;
+  const hunks = view.hunks ?? [];
+  return hunks.flatMap((h, k) => {
+    if (!sig.test(h.context.trim())) return [];
+    const stop = hunks[k + 1]?.at ?? lines.length;
+    let start = h.at;
+    // A hunk that starts inside a comment: skip to the line after its "*/".
+    if (/^\s*\*/.test(lines[start]?.text ?? '')) {
+      while (start < stop && !lines[start]!.text.includes('*/')) start++;
+      start++;
+    }
+    let end = start;
+    while (end < stop && lines[end]!.text !== '}') end++;
+    return [
+      {
+        fn,
+        file: view.file,
+        ...(view.path === undefined ? {} : { path: view.path }),
+        line: h.line,
+        signature: h.context.trim().replace(/\s*\{\s*$/, ''),
+        body: lines.slice(start, end),
+        braceLine: h.line,
+        complete: end < stop,
+        startsInside: true,
+      },
+    ];
+  });
 }
 
 /** Where a definition is, for messages: `file:line`. */
@@ -118,25 +159,29 @@ export interface FunctionChoice {
 const inHeader = (f: FoundFunction): boolean => (f.path ?? f.file).endsWith('.h');
 
 /**
- * The definition of `fn` that counts among the views: not a header's (a header defines the
- * `static inline` stubs for kernels built without the feature, as v5 15/24's kvm_pmu.h does)
- * when there is another, and of those the last read (a later patch of a series, or a reply,
- * replaces an earlier one). Undefined when there is none.
+ * The definition of `fn` that counts among the views: never a header's (a header defines the
+ * `static inline` stubs for kernels built without the feature, as v5 15/24's and v7 09/20's
+ * kvm_pmu.h and arm_pmu.h do, even for a function the series then drops), and of the others the
+ * last read (a later patch of a series, or a reply, replaces an earlier one). Undefined when
+ * there is none.
  */
 export function chooseDefinition(views: readonly CodeView[], fn: PolicyFunction): FunctionChoice | undefined {
   // A cheap test first: a tree has many files, few of which name the function.
   const all = views
-    .filter((v) => v.lines.some((l) => l.text.includes(fn.name)))
+    .filter(
+      (v) =>
+        v.lines.some((l) => l.text.includes(fn.name)) ||
+        (v.hunks ?? []).some((h) => h.context.includes(fn.name)),
+    )
     .flatMap((v) => definitionsIn(v, fn));
-  if (all.length === 0) return undefined;
   const real = all.filter((f) => !inHeader(f));
-  const pool = real.length > 0 ? real : all;
-  const chosen = pool[pool.length - 1]!;
+  const chosen = real[real.length - 1];
+  if (chosen === undefined) return undefined;
   const ignored = all
     .filter((f) => f !== chosen)
     .map((found) => ({
       found,
-      why: inHeader(found) && real.length > 0 ? 'a header stub' : `replaced by the one at ${whereOf(chosen)}`,
+      why: inHeader(found) ? 'a header stub' : `replaced by the one at ${whereOf(chosen)}`,
     }));
   return { chosen, ignored };
 }

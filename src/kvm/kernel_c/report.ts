@@ -24,6 +24,8 @@ export interface FoundEntry {
   readonly path?: string;
   /** False when a hunk cut it short (kvm_arm_setup_mdcr_el2() completed with the debug tail). */
   readonly complete: boolean;
+  /** True when read from a hunk that starts inside it (signature from the hunk header). */
+  readonly startsInside: boolean;
   /** Definitions passed over, as `file:line (why)`. */
   readonly ignored: readonly string[];
 }
@@ -70,6 +72,7 @@ export function kernelReport(o: KernelCodeOptions & { readonly against?: string 
           line: c.chosen.line,
           ...(c.chosen.path === undefined ? {} : { path: c.chosen.path }),
           complete: c.chosen.complete,
+          startsInside: c.chosen.startsInside === true,
           ignored: c.ignored.map((i) => `${i.found.file}:${i.found.line} (${i.why})`),
         }),
       ),

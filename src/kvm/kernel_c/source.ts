@@ -30,6 +30,17 @@ export interface CodeView {
   readonly path?: string;
   readonly kind: 'c' | 'new-side' | 'text';
   readonly lines: readonly SourceLine[];
+  /** For the new side of a diff: where each hunk starts in `lines`, and its header's context. */
+  readonly hunks?: readonly Hunk[];
+}
+
+/** A hunk of a diff: its first line in the view, and the function its header names. */
+export interface Hunk {
+  readonly at: number;
+  /** The text after the header's second `@@` (git's function context), `''` when none. */
+  readonly context: string;
+  /** The header's line in the file. */
+  readonly line: number;
 }
 
 /** File names a directory walk reads: C sources and headers, patches and mail. */
@@ -107,6 +118,7 @@ function hunkNewSide(lines: readonly SourceLine[], start: number): { out: Source
  */
 function streamViews(file: string, lines: readonly SourceLine[]): CodeView[] {
   const diffs = new Map<string, SourceLine[]>();
+  const hunks = new Map<string, Hunk[]>();
   const text: SourceLine[] = [];
   let current: string | undefined;
   for (let i = 0; i < lines.length; i++) {
@@ -124,6 +136,8 @@ function streamViews(file: string, lines: readonly SourceLine[]): CodeView[] {
     if (t.startsWith('@@') && current !== undefined) {
       const { out, end } = hunkNewSide(lines, i);
       const into = diffs.get(current) ?? [];
+      const context = /^@@ [^@]* @@ ?(.*)$/.exec(t)?.[1] ?? '';
+      hunks.set(current, [...(hunks.get(current) ?? []), { at: into.length, context, line: lines[i]!.line }]);
       into.push(...out);
       diffs.set(current, into);
       i = end - 1;
@@ -137,7 +151,9 @@ function streamViews(file: string, lines: readonly SourceLine[]): CodeView[] {
     text.push(lines[i]!);
   }
   return [
-    ...[...diffs].map(([p, l]): CodeView => ({ file, path: p, kind: 'new-side', lines: l })),
+    ...[...diffs].map(
+      ([p, l]): CodeView => ({ file, path: p, kind: 'new-side', lines: l, hunks: hunks.get(p) ?? [] }),
+    ),
     { file, kind: 'text', lines: text },
   ];
 }
