@@ -52,7 +52,10 @@ function foundText(r: KernelReport): string[] {
     }
     return [`  ${f.name}()`, `${f.file}:${f.line}`, notes.join('; ')];
   });
-  const ignored = r.found.flatMap((f) => f.ignored.map((i) => `  passed over: ${f.name}() at ${i}`));
+  const ignored = [
+    ...r.found.flatMap((f) => f.ignored.map((i) => `  passed over: ${f.name}() at ${i}`)),
+    ...r.headerOnly.map((h) => `  passed over: ${h} (a header stub, and no other definition)`),
+  ];
   return [`found ${r.found.length} function${r.found.length === 1 ? '' : 's'}:`, table(rows), ...ignored];
 }
 
@@ -132,8 +135,9 @@ reply included, and the mail text, where a reviewer writes code inline), a C fil
 directory (its .c, .h, .patch, .diff, .mbox, .eml and .txt files). Finds the policy functions by
 name: kvm_pmu_guest_num_counters() (the guest's PMCR_EL0.N), kvm_pmu_hpmn() and kvm_mdcr_hpmn()
 (MDCR_EL2.HPMN) and kvm_arm_setup_mdcr_el2() (MDCR_EL2; a hunk that stops at its debug tail is
-completed with it), and says where each was found. A header's definition (the static inline stub
-for kernels without the feature) is passed over, and of several the last counts.
+completed with it; a hunk that starts inside it is read from its header's function context), and
+says where each was found. A header's definition (the static inline stub for kernels without the
+feature) is passed over, and of several definitions the last counts.
 
 Compiles them with gcc against stubs generated from the register catalogue (MDCR_EL2_*, PMUVer
 values) and the KVM model's inputs (host_data_ptr, cpus_have_final_cap,

@@ -103,6 +103,34 @@ describe('finding the functions', () => {
     assert.deepEqual(review.redirect, ['kvm_pmu_hpmn']);
   });
 
+  test("a function only a header's static inline stub defines is passed over, not compiled", () => {
+    const patch = [
+      'diff --git a/include/kvm/arm_pmu.h b/include/kvm/arm_pmu.h',
+      '--- a/include/kvm/arm_pmu.h',
+      '+++ b/include/kvm/arm_pmu.h',
+      '@@ -1,0 +1,4 @@',
+      '+static inline u8 kvm_pmu_guest_num_counters(struct kvm_vcpu *vcpu)',
+      '+{',
+      '+\treturn 0;',
+      '+}',
+      'diff --git a/arch/arm64/kvm/pmu-direct.c b/arch/arm64/kvm/pmu-direct.c',
+      '--- a/arch/arm64/kvm/pmu-direct.c',
+      '+++ b/arch/arm64/kvm/pmu-direct.c',
+      '@@ -1,0 +1,4 @@',
+      '+u8 kvm_pmu_hpmn(struct kvm_vcpu *vcpu)',
+      '+{',
+      '+\treturn 1;',
+      '+}',
+    ].join('\n');
+    const plan = planDriver(viewsOfText('p.patch', patch), ['p.patch']);
+    assert.equal(plan.guest, undefined);
+    assert.deepEqual(
+      plan.headerOnly.map((f) => [f.fn.name, f.line]),
+      [['kvm_pmu_guest_num_counters', 5]],
+    );
+    assert.equal(plan.primaryHpmn, 'kvm_pmu_hpmn');
+  });
+
   test('a setup cut short before its debug tail, or no function at all: one-line InputErrors', () => {
     const cut =
       'diff --git a/d.c b/d.c\n--- a/d.c\n+++ b/d.c\n@@ -0,0 +1,9 @@\n+static void kvm_arm_setup_mdcr_el2(struct kvm_vcpu *vcpu)\n+{\n+\tpreempt_disable();\n';

@@ -151,7 +151,8 @@ export function whereOf(f: { readonly file: string; readonly line: number }): st
 
 /** The definitions chosen, and those passed over, for one function. */
 export interface FunctionChoice {
-  readonly chosen: FoundFunction;
+  /** Undefined when only header stubs define the function. */
+  readonly chosen?: FoundFunction;
   /** Other definitions, with why they were passed over. */
   readonly ignored: readonly { readonly found: FoundFunction; readonly why: string }[];
 }
@@ -163,7 +164,7 @@ const inHeader = (f: FoundFunction): boolean => (f.path ?? f.file).endsWith('.h'
  * `static inline` stubs for kernels built without the feature, as v5 15/24's and v7 09/20's
  * kvm_pmu.h and arm_pmu.h do, even for a function the series then drops), and of the others the
  * last read (a later patch of a series, or a reply, replaces an earlier one). Undefined when
- * there is none.
+ * nothing defines it; without `chosen` when only header stubs do.
  */
 export function chooseDefinition(views: readonly CodeView[], fn: PolicyFunction): FunctionChoice | undefined {
   // A cheap test first: a tree has many files, few of which name the function.
@@ -176,13 +177,15 @@ export function chooseDefinition(views: readonly CodeView[], fn: PolicyFunction)
     .flatMap((v) => definitionsIn(v, fn));
   const real = all.filter((f) => !inHeader(f));
   const chosen = real[real.length - 1];
-  if (chosen === undefined) return undefined;
   const ignored = all
     .filter((f) => f !== chosen)
     .map((found) => ({
       found,
-      why: inHeader(found) ? 'a header stub' : `replaced by the one at ${whereOf(chosen)}`,
+      why: inHeader(found)
+        ? 'a header stub'
+        : `replaced by the one at ${chosen === undefined ? '?' : whereOf(chosen)}`,
     }));
+  if (chosen === undefined) return ignored.length === 0 ? undefined : { ignored };
   return { chosen, ignored };
 }
 

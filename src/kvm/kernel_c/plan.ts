@@ -32,7 +32,9 @@ export interface DriverPlan {
   /** HPMN functions the setup calls that the driver points at primaryHpmn instead (`--function`). */
   readonly redirect: readonly string[];
   /** Every definition found, in report order, with the ones passed over. */
-  readonly choices: readonly FunctionChoice[];
+  readonly choices: readonly (FunctionChoice & { readonly chosen: FoundFunction })[];
+  /** Functions that only header stubs define (passed over, so not compiled). */
+  readonly headerOnly: readonly FoundFunction[];
 }
 
 const callsOf = (f: FoundFunction, name: string): boolean =>
@@ -48,10 +50,12 @@ export function planDriver(views: readonly CodeView[], files: readonly string[],
     if (!/^[A-Za-z_]\w*$/.test(extra)) throw new InputError(`kernel: --function ${extra} is not a C name`);
     wanted.push({ name: extra, role: 'hpmn', source: 'named by --function' });
   }
-  const choices = wanted.flatMap((fn) => {
+  const all = wanted.flatMap((fn) => {
     const c = chooseDefinition(views, fn);
     return c === undefined ? [] : [c];
   });
+  const choices = all.flatMap((c) => (c.chosen === undefined ? [] : [{ ...c, chosen: c.chosen }]));
+  const headerOnly = all.flatMap((c) => (c.chosen === undefined ? c.ignored.map((i) => i.found) : []));
   const found = choices.map((c) => c.chosen);
   if (found.length === 0) {
     throw new InputError(
@@ -84,5 +88,6 @@ export function planDriver(views: readonly CodeView[], files: readonly string[],
     ...(setup === undefined ? {} : { setup }),
     redirect,
     choices,
+    headerOnly,
   };
 }

@@ -36,6 +36,8 @@ export interface KernelReport {
   readonly found: readonly FoundEntry[];
   /** The HPMN function whose value counts, when any. */
   readonly primaryHpmn?: string;
+  /** Functions that only header stubs define, as `name() at file:line`: passed over. */
+  readonly headerOnly: readonly string[];
   /** HPMN functions kvm_arm_setup_mdcr_el2() calls that were pointed at primaryHpmn (--function). */
   readonly redirected: readonly string[];
   readonly compiler: string;
@@ -77,6 +79,7 @@ export function kernelReport(o: KernelCodeOptions & { readonly against?: string 
         }),
       ),
       ...(plan.primaryHpmn === undefined ? {} : { primaryHpmn: plan.primaryHpmn }),
+      headerOnly: plan.headerOnly.map((f) => `${f.fn.name}() at ${f.file}:${f.line}`),
       redirected: plan.redirect,
       compiler: driver.compiler,
       inputs: inputs.length,
