@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { InputError } from '../arch/errors.js';
 import { configurations, type SpaceFilter, spaceDescription, spaceNames } from '../check/config.js';
+import { withKernelPolicy } from '../check/kernel.js';
 import { runCheckParallel } from '../check/parallel.js';
 import {
   type CheckReport,
@@ -12,9 +13,6 @@ import {
   reportOf,
 } from '../check/report.js';
 import { runCheck } from '../check/run.js';
-import type { CompiledDriver } from '../kvm/kernel_c/compile.js';
-import { loadKernelCode } from '../kvm/kernel_c/load.js';
-import { compiledPolicy } from '../kvm/kernel_c/policy.js';
 import { lookupPolicy } from '../kvm/policy.js';
 import type { Command } from './command.js';
 import { expectPositionals, parseCommandArgs } from './command.js';
@@ -143,7 +141,8 @@ kvm_pmu_guest_num_counters(), MDCR_EL2 without kvm_arm_setup_mdcr_el2(), the FGT
 and load/put) comes from --kernel-base POLICY (default v5). --kernel-function NAME is pmup
 kernel's --function. The compiled code runs over the policy input grid once, in one process, into a
 table; an input off the grid (a CPU with more than 8 counters) runs the driver once and is
-remembered. A run with --kernel uses one thread, and its counterexamples cannot be replayed.
+remembered. Each worker thread compiles the code for itself; the counterexamples of "kernel"
+cannot be replayed.
 
 Splitting a run: --shard I/N searches the configurations whose index in the space is I-1 modulo
 N; --merge reads the --json reports of all N shards and prints what one run prints, byte for
@@ -152,18 +151,17 @@ byte. For example, on two machines or in a CI matrix:
   pmup check --shard 2/2 --json > b.json     (machine 2)
   pmup check --merge a.json b.json`,
   run(argv) {
-    return withKernel(parseCheckArgs(argv), (req) => render(reportFor(req)));
+    return runOnThisThread(parseCheckArgs(argv));
   },
   async stream(argv, io) {
-    const parsed = parseCheckArgs(argv);
-    // A compiled policy is a function and a driver process: it cannot go to worker threads.
-    if (parsed.kind === 'merge' || parsed.shard !== undefined || parsed.workers <= 1 || parsed.kernel) {
-      const r = withKernel(parsed, (req) => render(reportFor(req)));
+    const req = parseCheckArgs(argv);
+    if (req.kind === 'merge' || req.shard !== undefined || req.workers <= 1) {
+      const r = runOnThisThread(req);
       io.stdout.write(r.stdout);
       return r.status;
     }
-    const req = parsed;
-    const total = [...configurations(req.space, req.filter)].length;
+    // Compiled here too: bad kernel code is one line before any worker starts, and the count is right.
+    const total = withKernelPolicy(req.filter, (filter) => [...configurations(req.space, filter)].length);
     const workers = Math.min(req.workers, Math.max(total, 1));
     const tty = process.stderr.isTTY === true;
     let done = 0;
@@ -192,12 +190,6 @@ type CheckArgs =
       readonly shard?: { readonly index: number; readonly count: number };
       readonly workers: number;
       readonly format: Format;
-      /** --kernel: the code to compile, registered as the policy "kernel" by withKernel(). */
-      readonly kernel?: {
-        readonly file: string;
-        readonly base: string;
-        readonly function?: string;
-      };
     };
 
 type Format = 'text' | 'json' | 'markdown';
@@ -252,6 +244,7 @@ function parseCheckArgs(argv: readonly string[]): CheckArgs {
     policies,
     cpus: values.cpu ?? [],
     bothOrders: values['both-orders'] === true,
+    ...(kernel === undefined ? {} : { kernel }),
   };
   const base = {
     kind: 'run' as const,
@@ -261,36 +254,13 @@ function parseCheckArgs(argv: readonly string[]): CheckArgs {
     workers: Number(workersText),
     format,
   };
-  const withShard = shard === undefined ? base : { ...base, shard };
-  return kernel === undefined ? withShard : { ...withShard, kernel };
+  return shard === undefined ? base : { ...base, shard };
 }
 
-/** The name the compiled code runs under in the report. */
-export const KERNEL_POLICY = 'kernel';
-
-/**
- * Runs `f` on the request with --kernel's code compiled and registered as the policy "kernel"
- * (checked alone unless --policy names others too); the compiled driver is removed afterwards.
- */
-function withKernel(req: CheckArgs, f: (req: CheckArgs) => CommandResult): CommandResult {
-  if (req.kind === 'merge' || req.kernel === undefined) return f(req);
-  const k = req.kernel;
-  let driver: CompiledDriver | undefined;
-  try {
-    driver = loadKernelCode({
-      files: [k.file],
-      ...(k.function === undefined ? {} : { function: k.function }),
-    });
-    const policy = compiledPolicy(driver, lookupPolicy(k.base), KERNEL_POLICY, k.file);
-    const filter: SpaceFilter = {
-      ...req.filter,
-      policies: [...(req.filter.policies ?? []), KERNEL_POLICY],
-      extraPolicies: [policy],
-    };
-    return f({ ...req, filter });
-  } finally {
-    driver?.dispose();
-  }
+/** The whole command on this thread, with --kernel's code compiled for the run. */
+function runOnThisThread(req: CheckArgs): CommandResult {
+  if (req.kind === 'merge') return render(reportFor(req));
+  return withKernelPolicy(req.filter, (filter) => render(reportFor({ ...req, filter })));
 }
 
 /** The report a request asks for, computed on this thread. */

@@ -185,6 +185,25 @@ describe('pmup check --kernel: compiled code as a policy of the verifier', () =>
     assert.deepEqual(of('kernel'), of('v6'));
   });
 
+  test('on two worker threads (each compiles the code itself) the report is the one-thread report', (t) => {
+    if (!needsCompiler(t)) return;
+    const args = [
+      'check',
+      '--space',
+      'small',
+      '--depth',
+      '2',
+      '--kernel',
+      fixture('v5-clamp.patch'),
+      '--json',
+    ];
+    const one = pmup([...args, '--workers', '1']);
+    const two = pmup([...args, '--workers', '2']);
+    assert.equal(two.status, one.status, two.stderr);
+    assert.deepEqual(JSON.parse(two.stdout), JSON.parse(one.stdout));
+    assert.deepEqual((JSON.parse(one.stdout) as { policies: string[] }).policies, ['kernel']);
+  });
+
   test('bad --kernel input: one line, exit 2', (t) => {
     assertOneLineError(
       pmup(['check', '--space', 'small', '--kernel-base', 'v6']),
