@@ -10,10 +10,11 @@
 import { JUDGE_RULES } from '../kvm/kernel_c/judge.js';
 import { type KernelReport, kernelReport, reportFails } from '../kvm/kernel_c/report.js';
 import type { CompiledValues } from '../kvm/kernel_c/run.js';
+import { STUBBED_SYMBOLS } from '../kvm/kernel_c/stubs.js';
 import { INPUT_DEFAULTS, type PolicyInputs } from '../kvm/policy.js';
 import type { Command } from './command.js';
 import { parseCommandArgs } from './command.js';
-import { table } from './format.js';
+import { table, wrap } from './format.js';
 import type { CommandResult } from './io.js';
 
 /** The inputs as a KVM policy request's `inputs`: the optional ones only when not their default. */
@@ -140,9 +141,11 @@ says where each was found. A header's definition (the static inline stub for ker
 feature) is passed over, and of several definitions the last counts.
 
 Compiles them with gcc against stubs generated from the register catalogue (MDCR_EL2_*, PMUVer
-values) and the KVM model's inputs (host_data_ptr, cpus_have_final_cap,
-kvm_vcpu_pmu_is_partitioned, vcpu_on_unsupported_cpu, read_pmuver, FIELD_PREP, ...), into one
-driver process, and runs the 345,600 inputs of the policy input grid through it.
+values) and the KVM model's inputs, into one driver process, and runs the 345,600 inputs of the
+policy input grid through it. The stubs:
+${wrap(Object.keys(STUBBED_SYMBOLS).join(', '), 96)
+  .map((l) => `  ${l}`)
+  .join('\n')}
 
 --against POLICY compares the values the C computes (guestPmcrN, hpmn, mdcrEl2) with a model
 policy, and prints the first differing inputs as requests to paste into pmup batch. Without it

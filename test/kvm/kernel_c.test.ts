@@ -15,6 +15,7 @@ import { planDriver } from '../../src/kvm/kernel_c/plan.js';
 import { compiledPolicy } from '../../src/kvm/kernel_c/policy.js';
 import { runDriver } from '../../src/kvm/kernel_c/run.js';
 import { viewsOfText } from '../../src/kvm/kernel_c/source.js';
+import { STUBBED_SYMBOLS, stubsHeader } from '../../src/kvm/kernel_c/stubs.js';
 import { INPUT_DEFAULTS, lookupPolicy, type PolicyInputs } from '../../src/kvm/policy.js';
 import { fixture, lineOf, needsCompiler } from './kernel_c_helpers.js';
 
@@ -149,6 +150,26 @@ describe('finding the functions', () => {
       () => planDriver(viewsOfText('n.c', 'u8 kvm_pmu_hpmn(struct kvm *kvm)\n{\n\treturn 0;\n}\n'), ['n.c']),
       (e: unknown) => e instanceof InputError && /takes \(struct kvm \*kvm\)/.test(e.message),
     );
+  });
+});
+
+describe('the stubs', () => {
+  test('every symbol STUBBED_SYMBOLS lists is in the header; the masks come from the catalogue', () => {
+    const h = stubsHeader();
+    for (const name of Object.keys(STUBBED_SYMBOLS)) {
+      // The last C name of the entry: nr_pmu_counters of kvm->arch.nr_pmu_counters, MDCR_EL2_ of MDCR_EL2_*.
+      const ident = name.match(/\w+/g)?.at(-1) ?? name;
+      assert.ok(h.includes(ident), name);
+    }
+    // MDCR_EL2.HPMN is bits [4:0], TPM bit 6, HPME bit 7, HPMD bit 17 (Arm ARM D24.3.17).
+    assert.match(h, /^#define MDCR_EL2_HPMN 0x1fULL$/m);
+    assert.match(h, /^#define MDCR_EL2_TPM 0x40ULL$/m);
+    assert.match(h, /^#define MDCR_EL2_HPME 0x80ULL$/m);
+    assert.match(h, /^#define MDCR_EL2_HPMD 0x20000ULL$/m);
+    // ID_AA64DFR0_EL1.PMUVer: 0b0100 is PMUv3p1, 0b0110 PMUv3p5, 0b1111 IMPLEMENTATION DEFINED (D24.2.80).
+    assert.match(h, /^#define ID_AA64DFR0_EL1_PMUVer_V3P1 4$/m);
+    assert.match(h, /^#define ID_AA64DFR0_EL1_PMUVer_V3P5 6$/m);
+    assert.match(h, /^#define ID_AA64DFR0_EL1_PMUVer_IMP_DEF 15$/m);
   });
 });
 

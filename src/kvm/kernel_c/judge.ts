@@ -119,7 +119,10 @@ export interface RuleVerdict {
   };
 }
 
-/** MDCR_EL2.HPMN as the functions program it. */
+/**
+ * MDCR_EL2.HPMN as the functions program it: the field of MDCR_EL2, or the HPMN value through
+ * FIELD_PREP(), which keeps its low bits (include/linux/bitfield.h; HPMN is MDCR_EL2[4:0]).
+ */
 function hpmnFieldOf(v: CompiledValues): number | undefined {
   if (v.mdcrEl2 !== undefined) return Number(fieldGet(MDCR_EL2_HPMN, v.mdcrEl2));
   if (v.hpmn !== undefined) return Number(fieldGet(MDCR_EL2_HPMN, fieldPrep(MDCR_EL2_HPMN, v.hpmn)));
