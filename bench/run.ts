@@ -10,9 +10,13 @@
  *    permitted behaviour) and the first run that meets the case; the time ratio is reported.
  * 4. The verifier on the default space (bench/check.ts).
  * 5. The policy-only grid: v5's policy functions in TypeScript against a C loop of them (bench/policy_grid.ts).
+ * 6. `pmup kernel`: the 345,600-input policy grid through compiled kernel functions (one driver
+ *    process: the fixture test/fixtures/kernel/v5-clamp.patch, and the seed when ../shared has it)
+ *    against the model policy they mirror (v5) on the same grid, in inputs/s; the whole
+ *    `pmup kernel FILE --against v5` as a command, too. Skipped without gcc.
  */
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -21,6 +25,11 @@ import { lookupCpu } from '../src/arch/cpus.js';
 import { countEvents } from '../src/arch/pmu/count.js';
 import { makePeState, type PeState } from '../src/arch/pmu/state.js';
 import { type PeStep, stepLeaves, stepOutcomes } from '../src/arch/step.js';
+import { compilerVersion } from '../src/kvm/kernel_c/compile.js';
+import { gridInputs } from '../src/kvm/kernel_c/grid.js';
+import { loadKernelCode } from '../src/kvm/kernel_c/load.js';
+import { runDriver } from '../src/kvm/kernel_c/run.js';
+import { lookupPolicy } from '../src/kvm/policy.js';
 import { benchCheck } from './check.js';
 import { requestLine, rng } from './gen.js';
 import { benchPolicyGrid } from './policy_grid.js';
@@ -123,6 +132,38 @@ process.stdout.write(out.join('\\n') + '\\n');
     `stepOutcomes: reserved HPMN evaluates each step ${evaluations.join(' and ')} times (N + 1 = 7 behaviours, plus the first run); ` +
       `time: legal ${(tLegal * 1000).toFixed(2)} us, reserved ${(tReserved * 1000).toFixed(2)} us, ratio ${(tReserved / tLegal).toFixed(2)}`,
   );
+
+  // Compiled kernel functions against the model policy, on the same grid.
+  if (compilerVersion() === undefined) {
+    console.log('kernel: skipped (gcc not found)');
+  } else {
+    const grid = gridInputs();
+    const v5 = lookupPolicy('v5');
+    const seed = join('..', 'shared', 'seeds', '000_d2b14fcbc558833d.txt');
+    const files = [join('test', 'fixtures', 'kernel', 'v5-clamp.patch'), ...(existsSync(seed) ? [seed] : [])];
+    for (const file of files) {
+      const driver = loadKernelCode({ files: [file] });
+      try {
+        runDriver(driver, grid.slice(0, 1000));
+        const t0 = performance.now();
+        runDriver(driver, grid);
+        const tC = performance.now() - t0;
+        const t1 = performance.now();
+        for (const i of grid) v5.evaluate(i);
+        const tModel = performance.now() - t1;
+        const rate = (ms: number) =>
+          `${Math.round(grid.length / (ms / 1000)).toLocaleString('en-US')} inputs/s`;
+        console.log(
+          `kernel: ${file}: ${grid.length} inputs through the compiled functions (one process) ${tC.toFixed(0)} ms, ${rate(tC)}; ` +
+            `the v5 policy on the same grid ${tModel.toFixed(0)} ms, ${rate(tModel)}; ratio (model / compiled) ${(tModel / tC).toFixed(2)}`,
+        );
+      } finally {
+        driver.dispose();
+      }
+      const tCmd = time(process.execPath, ['dist/cli/main.js', 'kernel', file, '--against', 'v5']);
+      console.log(`kernel: pmup kernel ${file} --against v5: ${tCmd.toFixed(0)} ms (compile, grid, compare)`);
+    }
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

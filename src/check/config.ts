@@ -11,6 +11,7 @@ import { CPUS, type CpuDef, lookupCpu, parseInlineCpu } from '../arch/cpus.js';
 import { InputError } from '../arch/errors.js';
 import { PMU_VERSIONS } from '../arch/features.js';
 import { POLICIES, type Policy } from '../kvm/policy.js';
+import type { KernelPolicySpec } from './kernel.js';
 
 /** One hardware and VMM configuration under one policy. */
 export interface Configuration {
@@ -192,6 +193,8 @@ export interface SpaceFilter {
   readonly bothOrders?: boolean;
   /** Extra policies (defined outside the registry, e.g. by a test). */
   readonly extraPolicies?: readonly Policy[];
+  /** Kernel code to compile as the policy "kernel" (withKernelPolicy(), check/kernel.ts). */
+  readonly kernel?: KernelPolicySpec;
 }
 
 /** Every configuration of space `name` that passes `filter`, in order. */

@@ -24,7 +24,9 @@ export async function runCheckParallel(
 ): Promise<CheckReport> {
   const reports = await Promise.all(
     Array.from({ length: workers }, (_, index) => {
-      const data: WorkerJob = { ...job, shard: { index, count: workers } };
+      // Policies are functions, which cannot be posted: a worker compiles filter.kernel itself.
+      const { extraPolicies: _extra, ...filter } = job.filter;
+      const data: WorkerJob = { ...job, filter, shard: { index, count: workers } };
       return new Promise<CheckReport>((resolve, reject) => {
         const w = new Worker(workerUrl(), { workerData: data });
         w.on('message', (m: { progress?: number; report?: CheckReport }) => {

@@ -8,6 +8,7 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import type { SpaceFilter } from './config.js';
+import { withKernelPolicy } from './kernel.js';
 import { reportOf } from './report.js';
 import { runCheck } from './run.js';
 
@@ -20,11 +21,14 @@ export interface WorkerJob {
 }
 
 const job = workerData as WorkerJob;
-const run = runCheck({
-  space: job.space,
-  depth: job.depth,
-  filter: job.filter,
-  shard: job.shard,
-  onResult: (_r, index) => parentPort?.postMessage({ progress: index }),
-});
+// Kernel code (--kernel) comes as its file name: this thread compiles it for itself.
+const run = withKernelPolicy(job.filter, (filter) =>
+  runCheck({
+    space: job.space,
+    depth: job.depth,
+    filter,
+    shard: job.shard,
+    onResult: (_r, index) => parentPort?.postMessage({ progress: index }),
+  }),
+);
 parentPort?.postMessage({ report: reportOf(run, job.shard) });

@@ -9,6 +9,7 @@ import {
   spaceDescription,
   spaceNames,
 } from '../check/config.js';
+import { withKernelPolicy } from '../check/kernel.js';
 import { runCheckParallel } from '../check/parallel.js';
 import {
   type CheckReport,
@@ -118,6 +119,7 @@ export const checkCommand: Command = {
   summary: 'the verifier: every configuration of a space, every vCPU schedule, every permitted behaviour',
   help: `Usage: pmup check [--space S] [--policy P...] [--cpu CPU...] [--depth D] [--both-orders]
                   [--shard I/N] [--workers W] [--json | --markdown]
+                  [--kernel FILE [--kernel-base POLICY] [--kernel-function NAME]]
        pmup check --merge FILE... [--json | --markdown]
 
 Explores, for every configuration of the space (host CPUs, arm_pmuv3.reserved_host_counters,
@@ -141,6 +143,16 @@ check first (the reviewer's proposal for kvm_arch_vcpu_load()).
 --workers W (default: one per core) searches on W worker threads; the output does not depend on
 W. A progress line goes to stderr when it is a terminal.
 
+Real kernel code: --kernel FILE (a patch, mbox, C file or directory, as pmup kernel reads it)
+compiles its policy functions and checks them as the policy "kernel" (alone, or next to the
+--policy ones). What the C does not compute (the guest PMCR_EL0.N without
+kvm_pmu_guest_num_counters(), MDCR_EL2 without kvm_arm_setup_mdcr_el2(), the FGT bits, the VM API
+and load/put) comes from --kernel-base POLICY (default v5). --kernel-function NAME is pmup
+kernel's --function. The compiled code runs over the policy input grid once, in one process, into a
+table; an input off the grid (a CPU with more than 8 counters) runs the driver once and is
+remembered. Each worker thread compiles the code for itself; the counterexamples of "kernel"
+cannot be replayed.
+
 Splitting a run: --shard I/N searches the configurations whose index in the space is I-1 modulo
 N; --merge reads the --json reports of all N shards and prints what one run prints, byte for
 byte. For example, on two machines or in a CI matrix:
@@ -148,16 +160,17 @@ byte. For example, on two machines or in a CI matrix:
   pmup check --shard 2/2 --json > b.json     (machine 2)
   pmup check --merge a.json b.json`,
   run(argv) {
-    return render(reportFor(parseCheckArgs(argv)));
+    return runOnThisThread(parseCheckArgs(argv));
   },
   async stream(argv, io) {
     const req = parseCheckArgs(argv);
     if (req.kind === 'merge' || req.shard !== undefined || req.workers <= 1) {
-      const r = render(reportFor(req));
+      const r = runOnThisThread(req);
       io.stdout.write(r.stdout);
       return r.status;
     }
-    const total = [...configurations(req.space, req.filter)].length;
+    // Compiled here too: bad kernel code is one line before any worker starts, and the count is right.
+    const total = withKernelPolicy(req.filter, (filter) => [...configurations(req.space, filter)].length);
     const workers = Math.min(req.workers, Math.max(total, 1));
     const tty = process.stderr.isTTY === true;
     let done = 0;
@@ -202,6 +215,9 @@ function parseCheckArgs(argv: readonly string[]): CheckArgs {
     merge: { type: 'boolean' },
     json: { type: 'boolean' },
     markdown: { type: 'boolean' },
+    kernel: { type: 'string' },
+    'kernel-base': { type: 'string' },
+    'kernel-function': { type: 'string' },
   });
   const format: Format = values.json === true ? 'json' : values.markdown === true ? 'markdown' : 'text';
   if (values.merge === true) {
@@ -222,10 +238,22 @@ function parseCheckArgs(argv: readonly string[]): CheckArgs {
   spaceDescription(space);
   const shard = values.shard === undefined ? undefined : parseShard(values.shard);
   const policies = (values.policy ?? []).map((p) => lookupPolicy(p).name);
+  if (values.kernel === undefined && (values['kernel-base'] ?? values['kernel-function']) !== undefined) {
+    throw new InputError('check: --kernel-base and --kernel-function go with --kernel FILE');
+  }
+  const kernel =
+    values.kernel === undefined
+      ? undefined
+      : {
+          file: values.kernel,
+          base: lookupPolicy(values['kernel-base'] ?? 'v5').name,
+          ...(values['kernel-function'] === undefined ? {} : { function: values['kernel-function'] }),
+        };
   const filter: SpaceFilter = {
     policies,
     cpus: values.cpu ?? [],
     bothOrders: values['both-orders'] === true,
+    ...(kernel === undefined ? {} : { kernel }),
   };
   const base = {
     kind: 'run' as const,
@@ -236,6 +264,12 @@ function parseCheckArgs(argv: readonly string[]): CheckArgs {
     format,
   };
   return shard === undefined ? base : { ...base, shard };
+}
+
+/** The whole command on this thread, with --kernel's code compiled for the run. */
+function runOnThisThread(req: CheckArgs): CommandResult {
+  if (req.kind === 'merge') return render(reportFor(req));
+  return withKernelPolicy(req.filter, (filter) => render(reportFor({ ...req, filter })));
 }
 
 /** The report a request asks for, computed on this thread. */

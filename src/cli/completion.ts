@@ -51,7 +51,8 @@ _pmup() {
   fi
   case "$prev" in
     --cpu|--on) COMPREPLY=($(compgen -W "$cpus" -- "$cur")); return ;;
-    --policy) COMPREPLY=($(compgen -W "$policies" -- "$cur")); return ;;
+    --policy|--against|--kernel-base) COMPREPLY=($(compgen -W "$policies" -- "$cur")); return ;;
+    --kernel|--stubs) COMPREPLY=($(compgen -f -- "$cur")); return ;;
   esac
   case "$cmd" in
 ${cases}
@@ -60,6 +61,8 @@ ${cases}
   esac
   if [[ "$cur" == -* ]]; then
     COMPREPLY=($(compgen -W "$flags" -- "$cur"))
+  elif [ "$cmd" = kernel ]; then
+    COMPREPLY=($(compgen -f -- "$cur"))
   else
     COMPREPLY=($(compgen -W "$registers" -- "$cur"))
   fi
@@ -85,7 +88,8 @@ _pmup() {
   fi
   case "\${words[CURRENT-1]}" in
     --cpu|--on) compadd -- $cpus; return ;;
-    --policy) compadd -- $policies; return ;;
+    --policy|--against|--kernel-base) compadd -- $policies; return ;;
+    --kernel|--stubs) _files; return ;;
   esac
   case "\${words[2]}" in
 ${cases}
@@ -94,6 +98,8 @@ ${cases}
   esac
   if [[ "\${words[CURRENT]}" == -* ]]; then
     compadd -- $flags
+  elif [[ "\${words[2]}" == kernel ]]; then
+    _files
   else
     compadd -- $registers
   fi
@@ -110,7 +116,8 @@ export function makeCompletionCommand(commands: () => readonly Command[]): Comma
     help: `Usage: pmup completion bash|zsh
 
 Prints a completion script for the commands, their flags, register names, CPU names (after
---cpu and --on) and policy names (after --policy).
+--cpu and --on), policy names (after --policy, --against and --kernel-base) and file names
+(after --kernel and --stubs, and for pmup kernel's FILEs).
 
 Examples:
   eval "$(pmup completion bash)"

@@ -22,6 +22,7 @@ import { encodeCommand } from './encode.js';
 import { table } from './format.js';
 import { insnCommand } from './insn.js';
 import type { CommandResult } from './io.js';
+import { kernelCommand } from './kernel.js';
 import { kvmCommand } from './kvm.js';
 import { policiesCommand } from './policies.js';
 import { qemuCommand } from './qemu.js';
@@ -40,6 +41,7 @@ export const COMMANDS: readonly Command[] = [
   accessCommand,
   kvmCommand,
   checkCommand,
+  kernelCommand,
   diffCommand,
   replayCommand,
   runCommand,

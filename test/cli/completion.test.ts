@@ -40,6 +40,17 @@ COMP_WORDS=(pmup dec); COMP_CWORD=1; _pmup; echo "\${COMPREPLY[*]}"`;
     assert.ok(cpus!.split(' ').includes('neoverse-n2'), cpus);
     assert.equal(cmds, 'decode');
   });
+  test('bash: "pmup kernel --against v" offers the policies, "pmup kernel --fu" --function', () => {
+    const r = runPmup(['completion', 'bash']);
+    const script = `${r.stdout}
+COMP_WORDS=(pmup kernel x.patch --against v); COMP_CWORD=4; _pmup; echo "\${COMPREPLY[*]}"
+COMP_WORDS=(pmup kernel x.patch --fu); COMP_CWORD=3; _pmup; echo "\${COMPREPLY[*]}"`;
+    const out = spawnSync('bash', ['-c', script], { encoding: 'utf8' });
+    assert.equal(out.status, 0, out.stderr);
+    const [policies, flags] = out.stdout.split('\n');
+    assert.deepEqual(policies!.split(' '), ['v5', 'v6', 'v7', 'v8']);
+    assert.equal(flags, '--function');
+  });
   test('zsh: a compdef script with the same words', () => {
     const r = runPmup(['completion', 'zsh']);
     assert.equal(r.status, 0, r.stderr);
