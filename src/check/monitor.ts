@@ -24,6 +24,7 @@ import {
   rmiRealmCreate,
   rmmArchInitMdcr,
 } from '../kvm/monitors/rmm.js';
+import { mdcrEl2Value } from '../kvm/sysreg.js';
 import { kvmCreateVcpu, kvmCreateVm } from '../kvm/vm.js';
 import {
   getHostCpu,
@@ -133,11 +134,13 @@ function rmi(
       const cpu = a.cpu ?? 0;
       const pe = getHostCpu(w, cpu).pe;
       // init_common_sysregs() reads the creating PE's MDCR_EL2, as rmm_arch_init() set it.
-      const mdcr = initCommonSysregsMdcr(
-        rmmArchInitMdcr(pe.config.n),
-        r.rd,
-        pe.config.features.has('FEAT_HPMN0'),
-        r.newer,
+      const mdcr = mdcrEl2Value(
+        initCommonSysregsMdcr(
+          rmmArchInitMdcr(pe.config.n),
+          r.rd,
+          pe.config.features.has('FEAT_HPMN0'),
+          r.newer,
+        ),
       );
       return { world: w, realm: { ...r, rec: { mdcr, creator: cpu } } };
     }

@@ -36,7 +36,7 @@ export function comparisonRow(r: ScenarioReport): ComparisonRow {
   const last = r.guestReads[r.guestReads.length - 1];
   return {
     policy: r.world.policy.name,
-    ...(mdcr === undefined ? {} : { mdcrEl2: mdcr, hpmn: Number(fieldGet(MDCR_EL2_HPMN, mdcr)) }),
+    ...(mdcr === undefined ? {} : { mdcrEl2: mdcr, hpmn: fieldGet(MDCR_EL2_HPMN, mdcr) }),
     ...(last?.n === undefined ? {} : { guestN: last.n }),
     ...(last !== undefined && last.n === undefined
       ? { guestRead: last.outcome.kind === 'ok' ? 'N UNKNOWN' : last.outcome.kind.toUpperCase() }

@@ -32,7 +32,7 @@ import { fail, type IoctlResult, succeed } from './errno.js';
 import { DEFAULT_PERF_ATTR, type HostPerfEvent, type PerfEventAttr } from './host.js';
 import { counterName, hwReadInto, hwWriteAll, typerName } from './hw.js';
 import { kvmPmuHostCounterMask, kvmPmuIsPartitioned } from './masks.js';
-import { MDCR_EL2_HPME } from './sysreg.js';
+import { MDCR_EL2_HPME, mdcrEl2Value } from './sysreg.js';
 import {
   ARMV8_PMU_EXCLUDE_EL0,
   ARMV8_PMU_EXCLUDE_EL1,
@@ -87,7 +87,8 @@ export function cpuPmuIsPartitioned(world: World, cpu: number): boolean {
  */
 export function kvmPmuHostCounters(world: World, cpu: number, enable: boolean): World {
   const pe = getHostCpu(world, cpu).pe;
-  const mdcr = enable ? pe.regs.MDCR_EL2 | MDCR_EL2_HPME : pe.regs.MDCR_EL2 & ~MDCR_EL2_HPME;
+  const hpme = mdcrEl2Value(MDCR_EL2_HPME);
+  const mdcr = enable ? pe.regs.MDCR_EL2 | hpme : pe.regs.MDCR_EL2 & ~hpme;
   return withPe(world, cpu, withReg(pe, 'MDCR_EL2', mdcr));
 }
 

@@ -9,7 +9,15 @@
 
 import { fieldMask } from '../arch/fields.js';
 import type { Finding, PolicyInputs, PolicyResult } from './policy.js';
-import { fieldGet, fieldOf, MDCR_EL2_HPMD, MDCR_EL2_HPMN, maskOf, registerDef } from './sysreg.js';
+import {
+  fieldGet,
+  fieldOf,
+  MDCR_EL2_HPMD,
+  MDCR_EL2_HPMN,
+  maskOf,
+  mdcrEl2Value,
+  registerDef,
+} from './sysreg.js';
 import {
   type FgtValues,
   fgtImplemented,
@@ -95,7 +103,7 @@ export function architecturalFindings(
 ): Finding[] {
   const findings: Finding[] = [];
   const say = (code: FindingCode, message: string) => findings.push({ code, message });
-  const hpmn = Number(fieldGet(MDCR_EL2_HPMN, core.mdcrEl2));
+  const hpmn = fieldGet(MDCR_EL2_HPMN, core.mdcrEl2);
   const reserved = hpmnReserved(hpmn, inputs);
 
   if (hpmn !== core.hpmn) {
@@ -157,7 +165,8 @@ export function architecturalFindings(
   if (ctx.partitions && inputs.partitioned && inputs.hpmnMax >= 0 && !reserved && hpmn > inputs.hpmnMax) {
     const counters = hpmn - inputs.hpmnMax === 1 ? `${inputs.hpmnMax}` : `${inputs.hpmnMax}..${hpmn - 1}`;
     const effects = ['PMCR_EL0.E enables them instead of MDCR_EL2.HPME'];
-    if ((core.mdcrEl2 & MDCR_EL2_HPMD) !== 0n) effects.push('MDCR_EL2.HPMD stops them counting at EL2');
+    if ((core.mdcrEl2 & mdcrEl2Value(MDCR_EL2_HPMD)) !== 0n)
+      effects.push('MDCR_EL2.HPMD stops them counting at EL2');
     const evcntr = traps(regTraps, 'PMEVCNTR<n>_EL0');
     if (!evcntr.read || !evcntr.write)
       effects.push('guest accesses to them through PMEVCNTR<n>_EL0 do not trap');

@@ -401,11 +401,10 @@ function hostRangeProblems(
   world: World,
   ref: VcpuRef,
   cpu: number,
-  hpmnField: bigint,
+  hpmn: number,
   inputs: PolicyInputs,
   problems: Finding[],
 ): void {
-  const hpmn = Number(hpmnField);
   const hc = getHostCpu(world, cpu);
   const vm = getVm(world, ref.vm);
   const own = world.host.pmus[hc.pmu]!;

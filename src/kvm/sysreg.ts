@@ -11,7 +11,6 @@
 import { lookupRegister } from '../arch/catalogue.js';
 import { field, fieldMask } from '../arch/fields.js';
 import type { FieldDef, RegisterDef } from '../arch/registers/types.js';
-import { u64 } from './c_int.js';
 
 /** The catalogue's definition of register `name` (an indexed family by its `<n>` name). */
 export function registerDef(name: string): RegisterDef {
@@ -29,44 +28,65 @@ export function maskOf(reg: string, name: string): bigint {
 }
 
 /**
- * `FIELD_PREP(mask, val)` as include/linux/bitfield.h evaluates it at run time: `val` converted
- * to the mask's 64-bit type, shifted to the mask's lowest set bit, and ANDed with the mask. A value
- * too wide for the field loses its high bits silently; the compile-time check applies to
- * constants only.
+ * MDCR_EL2 as the policies compute it: the register's bits [31:0], in a number. Every MDCR_EL2
+ * field a modelled hypervisor writes lies there (mdcrMaskOf() checks each when it is made), so
+ * JavaScript's 32-bit bitwise operators compute what the kernel's `u64` arithmetic computes, bit
+ * for bit, without allocating a BigInt at each operation (the policy grid's 345,600 inputs run at
+ * a small multiple of a C loop: `npm run bench`). mdcrEl2Value() widens it to the 64-bit register
+ * value that PolicyResult and the PE state hold; bits [63:32] are 0 by construction.
  */
-export function fieldPrep(mask: bigint, val: number | bigint): bigint {
-  return (u64(val) << lowBit(mask)) & mask;
+export type MdcrEl2 = number;
+
+/**
+ * The mask of MDCR_EL2 field `name` as a number (a bit 31 field reads as a negative `int32`, which
+ * the bitwise operators treat alike). Throws when the catalogue puts the field above bit 31: a
+ * policy that needs such a field must compute that part in BigInt.
+ */
+export function mdcrMaskOf(name: string): number {
+  const mask = maskOf('MDCR_EL2', name);
+  if (mask >> 32n !== 0n) throw new Error(`internal: MDCR_EL2.${name} lies above bit 31`);
+  return Number(mask) | 0;
 }
 
-/** `FIELD_GET(mask, reg)`. */
-export function fieldGet(mask: bigint, reg: bigint): bigint {
-  return (reg & mask) >> lowBit(mask);
+/** The 64-bit MDCR_EL2 value of the policies' `MdcrEl2`. */
+export function mdcrEl2Value(mdcr: MdcrEl2): bigint {
+  return BigInt(mdcr >>> 0);
 }
 
-/** The position of a mask's lowest set bit (`__builtin_ctzll`), computed once per mask. */
-const LOW_BITS = new Map<bigint, bigint>();
-function lowBit(mask: bigint): bigint {
-  let shift = LOW_BITS.get(mask);
-  if (shift === undefined) {
-    shift = 0n;
-    while (((mask >> shift) & 1n) === 0n) shift++;
-    LOW_BITS.set(mask, shift);
-  }
-  return shift;
+/** The position of a 32-bit mask's lowest set bit (`__builtin_ctz`). */
+function lowBit(mask: number): number {
+  return 31 - Math.clz32(mask & -mask);
 }
 
-export const MDCR_EL2_HPMN = maskOf('MDCR_EL2', 'HPMN');
-export const MDCR_EL2_TPMCR = maskOf('MDCR_EL2', 'TPMCR');
-export const MDCR_EL2_TPM = maskOf('MDCR_EL2', 'TPM');
-export const MDCR_EL2_HPME = maskOf('MDCR_EL2', 'HPME');
-export const MDCR_EL2_TDE = maskOf('MDCR_EL2', 'TDE');
-export const MDCR_EL2_TDA = maskOf('MDCR_EL2', 'TDA');
-export const MDCR_EL2_TDOSA = maskOf('MDCR_EL2', 'TDOSA');
-export const MDCR_EL2_TDRA = maskOf('MDCR_EL2', 'TDRA');
-export const MDCR_EL2_TPMS = maskOf('MDCR_EL2', 'TPMS');
-export const MDCR_EL2_HPMD = maskOf('MDCR_EL2', 'HPMD');
-export const MDCR_EL2_TTRF = maskOf('MDCR_EL2', 'TTRF');
-export const MDCR_EL2_HCCD = maskOf('MDCR_EL2', 'HCCD');
+/**
+ * `FIELD_PREP(mask, val)` for an MDCR_EL2 field, as include/linux/bitfield.h evaluates it at run
+ * time: `val` converted to the mask's 64-bit type, shifted to the mask's lowest set bit, and ANDed
+ * with the mask. A value too wide for the field loses its high bits silently (the compile-time check
+ * applies to constants only). For an integer `val` (an `int` or `u8` of the kernel code) the low
+ * 32 bits of `(u64)val << shift` are those of `val << shift`, and the mask keeps nothing above.
+ */
+export function fieldPrep(mask: number, val: number): MdcrEl2 {
+  return (val << lowBit(mask)) & mask;
+}
+
+/** `FIELD_GET(mask, reg)` for an MDCR_EL2 field, of a policy's value or the 64-bit register's. */
+export function fieldGet(mask: number, reg: MdcrEl2 | bigint): number {
+  const low = typeof reg === 'bigint' ? Number(BigInt.asUintN(32, reg)) : reg;
+  return (low & mask) >>> lowBit(mask);
+}
+
+export const MDCR_EL2_HPMN = mdcrMaskOf('HPMN');
+export const MDCR_EL2_TPMCR = mdcrMaskOf('TPMCR');
+export const MDCR_EL2_TPM = mdcrMaskOf('TPM');
+export const MDCR_EL2_HPME = mdcrMaskOf('HPME');
+export const MDCR_EL2_TDE = mdcrMaskOf('TDE');
+export const MDCR_EL2_TDA = mdcrMaskOf('TDA');
+export const MDCR_EL2_TDOSA = mdcrMaskOf('TDOSA');
+export const MDCR_EL2_TDRA = mdcrMaskOf('TDRA');
+export const MDCR_EL2_TPMS = mdcrMaskOf('TPMS');
+export const MDCR_EL2_HPMD = mdcrMaskOf('HPMD');
+export const MDCR_EL2_TTRF = mdcrMaskOf('TTRF');
+export const MDCR_EL2_HCCD = mdcrMaskOf('HCCD');
 
 export const HDFGRTR_EL2_PMOVS = maskOf('HDFGRTR_EL2', 'PMOVS');
 export const HDFGRTR_EL2_PMCCFILTR_EL0 = maskOf('HDFGRTR_EL2', 'PMCCFILTR_EL0');

@@ -12,6 +12,8 @@ import {
   featureClosure,
   isArchName,
   OTHER_FEATURES,
+  PMU_VERSIONS,
+  PMUVER_ENCODING,
 } from '../../src/arch/features.js';
 
 /**
@@ -206,6 +208,17 @@ function inputError(message: RegExp): (e: unknown) => boolean {
     return true;
   };
 }
+
+describe('PMU_VERSIONS', () => {
+  // D24.2.80 ID_AA64DFR0_EL1.PMUVer: 0b0001 PMUv3, 0b0100 PMUv3p1, 0b0101 p4, 0b0110 p5, 0b0111 p7,
+  // 0b1000 p8, 0b1001 p9. The policies' is_pmuv3p1()/is_pmuv3p5() compare positions in the list.
+  test('oldest first, in the order of their PMUVer encodings', () => {
+    assert.deepEqual(
+      PMU_VERSIONS.map((v) => PMUVER_ENCODING[v]),
+      [0b0001, 0b0100, 0b0101, 0b0110, 0b0111, 0b1000, 0b1001],
+    );
+  });
+});
 
 describe('ARCH_VERSIONS', () => {
   test('Armv8.0-A .. Armv8.9-A and Armv9.0-A .. Armv9.6-A, oldest first, each once', () => {

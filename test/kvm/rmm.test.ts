@@ -23,9 +23,10 @@ const cpu = (n: number, hpmn0: boolean): CpuDef =>
   parseCpu(
     JSON.stringify({ pmuVer: 'PMUv3p7', n, features: ['FEAT_VHE', ...(hpmn0 ? ['FEAT_HPMN0'] : [])] }),
   );
-const hpmnOf = (v: bigint) => Number(v & 0x1fn);
-const TPM = 1n << 6n;
-const TPMCR = 1n << 5n;
+// MDCR_EL2 as the policies compute it: bits [31:0] in a number. HPMN [4:0], TPMCR 5, TPM 6 (D24.3.17).
+const hpmnOf = (v: number | bigint) => Number(BigInt(v) & 0x1fn);
+const TPM = 1 << 6;
+const TPMCR = 1 << 5;
 
 describe('RMI_REALM_CREATE: validate_realm_params() PMU checks', () => {
   test('N = 6 without FEAT_HPMN0: 1..6 accepted, 7 and 0 RMI_ERROR_INPUT', () => {
@@ -45,12 +46,12 @@ describe('RMI_REALM_CREATE: validate_realm_params() PMU checks', () => {
 describe('rmm_arch_init() and init_common_sysregs()', () => {
   const boot = rmmArchInitMdcr(6);
   test('boot: MDCR_EL2_INIT with HPMN = PMCR_EL0.N', () => {
-    assert.equal(boot, RMM_MDCR_EL2_INIT | 6n);
+    assert.equal(boot, RMM_MDCR_EL2_INIT | 6);
     assert.equal(boot & (TPM | TPMCR), TPM | TPMCR);
   });
   test('PMU enabled: TPM and TPMCR cleared, HPMN = pmu_num_ctrs, the rest of the boot value kept', () => {
     const m = initCommonSysregsMdcr(boot, { pmuEnabled: true, pmuNumCtrs: 4 }, false, false);
-    assert.equal(m, (RMM_MDCR_EL2_INIT & ~(TPM | TPMCR)) | 4n);
+    assert.equal(m, (RMM_MDCR_EL2_INIT & ~(TPM | TPMCR)) | 4);
   });
   test('PMU disabled: traps, HPMN left at the boot value; the newer rec.c clears it only with FEAT_HPMN0', () => {
     const rd = { pmuEnabled: false, pmuNumCtrs: 0 };

@@ -124,8 +124,8 @@ export interface RuleVerdict {
  * FIELD_PREP(), which keeps its low bits (include/linux/bitfield.h; HPMN is MDCR_EL2[4:0]).
  */
 function hpmnFieldOf(v: CompiledValues): number | undefined {
-  if (v.mdcrEl2 !== undefined) return Number(fieldGet(MDCR_EL2_HPMN, v.mdcrEl2));
-  if (v.hpmn !== undefined) return Number(fieldGet(MDCR_EL2_HPMN, fieldPrep(MDCR_EL2_HPMN, v.hpmn)));
+  if (v.mdcrEl2 !== undefined) return fieldGet(MDCR_EL2_HPMN, v.mdcrEl2);
+  if (v.hpmn !== undefined) return fieldGet(MDCR_EL2_HPMN, fieldPrep(MDCR_EL2_HPMN, v.hpmn));
   return undefined;
 }
 

@@ -16,7 +16,7 @@
 
 import type { Policy, PolicyInputs, PolicyResult } from '../policy.js';
 import { completeResult } from '../result.js';
-import { fieldGet, fieldPrep, MDCR_EL2_HPMN } from '../sysreg.js';
+import { fieldGet, fieldPrep, MDCR_EL2_HPMN, mdcrEl2Value } from '../sysreg.js';
 import type { CompiledDriver } from './compile.js';
 import { gridIndex, gridInputs } from './grid.js';
 import { type CompiledValues, runDriver, valuesAt } from './run.js';
@@ -52,8 +52,10 @@ export function compiledPolicy(driver: CompiledDriver, base: Policy, name: strin
     evaluate(inputs: PolicyInputs): PolicyResult {
       const c = lookup(inputs);
       const b = base.evaluate(inputs);
-      const hpmn = c.hpmn ?? (c.mdcrEl2 === undefined ? b.hpmn : Number(fieldGet(MDCR_EL2_HPMN, c.mdcrEl2)));
-      const mdcrEl2 = c.mdcrEl2 ?? (b.mdcrEl2 & ~MDCR_EL2_HPMN) | fieldPrep(MDCR_EL2_HPMN, hpmn);
+      const hpmn = c.hpmn ?? (c.mdcrEl2 === undefined ? b.hpmn : fieldGet(MDCR_EL2_HPMN, c.mdcrEl2));
+      const mdcrEl2 =
+        c.mdcrEl2 ??
+        (b.mdcrEl2 & ~mdcrEl2Value(MDCR_EL2_HPMN)) | mdcrEl2Value(fieldPrep(MDCR_EL2_HPMN, hpmn));
       return completeResult(
         inputs,
         {

@@ -51,7 +51,9 @@ import {
   MDCR_EL2_TDA,
   MDCR_EL2_TPM,
   MDCR_EL2_TPMCR,
-  maskOf,
+  type MdcrEl2,
+  mdcrEl2Value,
+  mdcrMaskOf,
 } from '../sysreg.js';
 import { getHostCpu, makeWorld, type World, withPe } from '../world.js';
 
@@ -73,7 +75,7 @@ export interface RmiResult<T> {
   readonly why: string;
 }
 
-const MDCR_EL2_MTPME = maskOf('MDCR_EL2', 'MTPME');
+const MDCR_EL2_MTPME = mdcrMaskOf('MTPME');
 
 /** `MDCR_EL2_INIT` (lib/arch/include/arch.h). */
 export const RMM_MDCR_EL2_INIT =
@@ -84,7 +86,7 @@ export const RMM_MDCR_EL2_INIT =
  *
  * @see runtime/core/init.c rmm_arch_init()
  */
-export function rmmArchInitMdcr(n: number): bigint {
+export function rmmArchInitMdcr(n: number): MdcrEl2 {
   return RMM_MDCR_EL2_INIT | fieldPrep(MDCR_EL2_HPMN, n);
 }
 
@@ -142,7 +144,7 @@ export function rmiRealmCreate(cpu: CpuDef, p: RealmPmuParams): RmiResult<Rd> {
  *
  * @see runtime/rmi/rec.c init_common_sysregs()
  */
-export function initCommonSysregsMdcr(bootMdcr: bigint, rd: Rd, hasHpmn0: boolean, newer: boolean): bigint {
+export function initCommonSysregsMdcr(bootMdcr: MdcrEl2, rd: Rd, hasHpmn0: boolean, newer: boolean): MdcrEl2 {
   let mdcr = bootMdcr;
   if (rd.pmuEnabled) {
     // "Set MDCR_EL2.HPMN to assign event counters into the first range".
@@ -171,8 +173,8 @@ function evaluateRmm(inputs: PolicyInputs, newer: boolean): PolicyResult {
     {
       // The Realm reads the hardware PMCR_EL0.N (= HPMN) with its PMU, and has none without.
       guestPmcrN: rd.pmuEnabled ? rd.pmuNumCtrs : 0,
-      hpmn: Number(fieldGet(MDCR_EL2_HPMN, mdcrEl2)),
-      mdcrEl2,
+      hpmn: fieldGet(MDCR_EL2_HPMN, mdcrEl2),
+      mdcrEl2: mdcrEl2Value(mdcrEl2),
       fgt: NO_PMU_FGT,
     },
     { hpmnFunction: 'init_common_sysregs()', partitions: false },
@@ -293,14 +295,16 @@ function rmmScenario(policy: Policy, newer: boolean, o: ScenarioOptions): Scenar
   if (realm.value === undefined) return { ...base, loadTrace: [], trappedAfter: [], problems, notes: [] };
   const rd = realm.value;
   const boot = rmmArchInitMdcr(cpuDef(creator).n);
-  const mdcrEl2 = initCommonSysregsMdcr(boot, rd, cpuFeatures(cpuDef(creator)).has('FEAT_HPMN0'), newer);
+  const mdcrEl2 = mdcrEl2Value(
+    initCommonSysregsMdcr(boot, rd, cpuFeatures(cpuDef(creator)).has('FEAT_HPMN0'), newer),
+  );
   call(`RMI_REC_CREATE on CPU ${creator}`, {
     status: 'RMI_SUCCESS',
-    why: `init_common_sysregs: MDCR_EL2 = 0x${mdcrEl2.toString(16)} from CPU ${creator}'s 0x${boot.toString(16)}`,
+    why: `init_common_sysregs: MDCR_EL2 = 0x${mdcrEl2.toString(16)} from CPU ${creator}'s 0x${mdcrEl2Value(boot).toString(16)}`,
   });
   call(`RMI_REC_ENTER on CPU ${target}`, { status: 'RMI_SUCCESS', why: 'restore_realm_state: the REC runs' });
   const loadTrace = [
-    `rmm_arch_init on CPU ${creator}: MDCR_EL2 = 0x${boot.toString(16)} (HPMN = PMCR_EL0.N = ${cpuDef(creator).n})`,
+    `rmm_arch_init on CPU ${creator}: MDCR_EL2 = 0x${mdcrEl2Value(boot).toString(16)} (HPMN = PMCR_EL0.N = ${cpuDef(creator).n})`,
     `restore_realm_state on CPU ${target}: write_mdcr_el2(0x${mdcrEl2.toString(16)})`,
   ];
   const pe = withReg(withReg(getHostCpu(w, target).pe, 'MDCR_EL2', mdcrEl2), 'HCR_EL2', GUEST_HCR_EL2_VHE);
@@ -326,7 +330,7 @@ function rmmScenario(policy: Policy, newer: boolean, o: ScenarioOptions): Scenar
     inputs,
     {
       guestPmcrN: rd.pmuEnabled ? rd.pmuNumCtrs : 0,
-      hpmn: Number(fieldGet(MDCR_EL2_HPMN, mdcrEl2)),
+      hpmn: fieldGet(MDCR_EL2_HPMN, mdcrEl2),
       mdcrEl2,
       fgt: NO_PMU_FGT,
     },

@@ -21,6 +21,8 @@ import {
   MDCR_EL2_TPMCR,
   MDCR_EL2_TPMS,
   MDCR_EL2_TTRF,
+  type MdcrEl2,
+  mdcrEl2Value,
 } from '../sysreg.js';
 import type { FgtValues } from '../traps.js';
 
@@ -31,7 +33,7 @@ import type { FgtValues } from '../traps.js';
  *
  * @see arch/arm64/kvm/debug.c kvm_arm_setup_mdcr_el2()
  */
-export function kvmArmSetupMdcrEl2Tail(mdcrEl2: bigint, inputs: PolicyInputs): bigint {
+export function kvmArmSetupMdcrEl2Tail(mdcrEl2: MdcrEl2, inputs: PolicyInputs): MdcrEl2 {
   let mdcr = mdcrEl2;
   // Is the VM being debugged by userspace? Route software debug exceptions to EL2.
   if (inputs.guestDebug) mdcr |= MDCR_EL2_TDE;
@@ -47,7 +49,7 @@ export function kvmArmSetupMdcrEl2Tail(mdcrEl2: bigint, inputs: PolicyInputs): b
  *
  * @see arch/arm64/kvm/debug.c kvm_arm_setup_mdcr_el2() (mainline, called from kvm_vcpu_load_debug())
  */
-export function kvmArmSetupMdcrEl2(inputs: PolicyInputs): bigint {
+export function kvmArmSetupMdcrEl2(inputs: PolicyInputs): MdcrEl2 {
   let mdcr = fieldPrep(MDCR_EL2_HPMN, inputs.hostCounters);
   mdcr |= MDCR_EL2_TPM | MDCR_EL2_TPMS | MDCR_EL2_TTRF | MDCR_EL2_TPMCR | MDCR_EL2_TDRA | MDCR_EL2_TDOSA;
   return kvmArmSetupMdcrEl2Tail(mdcr, inputs);
@@ -74,7 +76,7 @@ function evaluateMainline(inputs: PolicyInputs): PolicyResult {
     {
       guestPmcrN: kvmVcpuReadPmcrN(inputs),
       hpmn: inputs.hostCounters,
-      mdcrEl2: kvmArmSetupMdcrEl2(inputs),
+      mdcrEl2: mdcrEl2Value(kvmArmSetupMdcrEl2(inputs)),
       fgt: NO_PMU_FGT,
     },
     { hpmnFunction: 'nr_event_counters', partitions: false },

@@ -38,14 +38,16 @@ import {
   MDCR_EL2_TPMCR,
   MDCR_EL2_TPMS,
   MDCR_EL2_TTRF,
-  maskOf,
+  type MdcrEl2,
+  mdcrEl2Value,
+  mdcrMaskOf,
 } from '../sysreg.js';
 import { kvmArmSetupMdcrEl2, kvmVcpuReadPmcrN, NO_PMU_FGT } from './mainline.js';
 
-const MDCR_EL2_MTPME = maskOf('MDCR_EL2', 'MTPME');
-const MDCR_EL2_E2PB_MASK = maskOf('MDCR_EL2', 'E2PB');
-const MDCR_EL2_E2TB_MASK = maskOf('MDCR_EL2', 'E2TB');
-const MDCR_EL2_TDCC = maskOf('MDCR_EL2', 'TDCC');
+const MDCR_EL2_MTPME = mdcrMaskOf('MTPME');
+const MDCR_EL2_E2PB_MASK = mdcrMaskOf('E2PB');
+const MDCR_EL2_E2TB_MASK = mdcrMaskOf('E2TB');
+const MDCR_EL2_TDCC = mdcrMaskOf('TDCC');
 
 /**
  * `pvm_init_traps_mdcr(vcpu)` after `vcpu->arch.mdcr_el2 = 0` (pkvm_vcpu_init_traps()), for a
@@ -53,9 +55,9 @@ const MDCR_EL2_TDCC = maskOf('MDCR_EL2', 'TDCC');
  *
  * @see arch/arm64/kvm/hyp/nvhe/pkvm.c pvm_init_traps_mdcr(), pkvm_vcpu_init_traps()
  */
-export function pvmInitTrapsMdcr(inputs: PolicyInputs): bigint {
+export function pvmInitTrapsMdcr(inputs: PolicyInputs): MdcrEl2 {
   // pkvm_vcpu_init_traps(): vcpu->arch.mdcr_el2 = 0.
-  let val = 0n;
+  let val = 0;
   // No PMUVer: trap the PMU; HPME, MTPME and the whole HPMN field cleared (HPMN = 0).
   if (!inputs.guestHasPmu) {
     val |= MDCR_EL2_TPM | MDCR_EL2_TPMCR;
@@ -84,8 +86,8 @@ export function pkvmPolicy(flushHypVcpuMdcr: boolean): Policy {
       inputs,
       {
         guestPmcrN: kvmVcpuReadPmcrN(inputs),
-        hpmn: Number(fieldGet(MDCR_EL2_HPMN, mdcrEl2)),
-        mdcrEl2,
+        hpmn: fieldGet(MDCR_EL2_HPMN, mdcrEl2),
+        mdcrEl2: mdcrEl2Value(mdcrEl2),
         fgt: NO_PMU_FGT,
       },
       {

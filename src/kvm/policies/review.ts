@@ -14,6 +14,7 @@ import { u8 } from '../c_int.js';
 import { V5_KERNEL } from '../kernel.js';
 import type { Policy, PolicyInputs, PolicyResult } from '../policy.js';
 import { completeResult } from '../result.js';
+import { mdcrEl2Value } from '../sysreg.js';
 import { kvmVcpuReadPmcrN } from './mainline.js';
 import { kvmArmSetupMdcrEl2, kvmVcpuLoadFgt } from './v5.js';
 
@@ -44,7 +45,7 @@ export const REVIEW: Policy = {
       {
         guestPmcrN: kvmVcpuReadPmcrN(inputs),
         hpmn,
-        mdcrEl2: kvmArmSetupMdcrEl2(inputs, hpmn),
+        mdcrEl2: mdcrEl2Value(kvmArmSetupMdcrEl2(inputs, hpmn)),
         fgt: kvmVcpuLoadFgt(inputs),
       },
       { hpmnFunction: 'kvm_mdcr_hpmn()', partitions: true },

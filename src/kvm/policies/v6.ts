@@ -38,6 +38,7 @@ import {
   HDFGWTR_EL2_PMOVS,
   HDFGWTR2_EL2_nPMICFILTR_EL0,
   HDFGWTR2_EL2_nPMICNTR_EL0,
+  mdcrEl2Value,
 } from '../sysreg.js';
 import type { FgtValues } from '../traps.js';
 import { kvmVcpuReadPmcrN, NO_PMU_FGT } from './mainline.js';
@@ -101,7 +102,7 @@ export function evaluateV6(inputs: PolicyInputs): PolicyResult {
     {
       guestPmcrN: kvmVcpuReadPmcrN(inputs),
       hpmn,
-      mdcrEl2: kvmArmSetupMdcrEl2(inputs, hpmn),
+      mdcrEl2: mdcrEl2Value(kvmArmSetupMdcrEl2(inputs, hpmn)),
       fgt: kvmVcpuLoadFgt(inputs),
     },
     { hpmnFunction: 'kvm_pmu_hpmn()', partitions: true },

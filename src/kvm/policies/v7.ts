@@ -22,6 +22,7 @@
 import { DYNAMIC_KERNEL } from '../kernel.js';
 import type { Policy, PolicyInputs, PolicyResult } from '../policy.js';
 import { completeResult } from '../result.js';
+import { mdcrEl2Value } from '../sysreg.js';
 import type { FgtValues } from '../traps.js';
 import { kvmVcpuReadPmcrN, NO_PMU_FGT } from './mainline.js';
 import { kvmArmSetupMdcrEl2 } from './v5.js';
@@ -63,7 +64,7 @@ export function evaluateV7(inputs: PolicyInputs): PolicyResult {
     {
       guestPmcrN: kvmVcpuReadPmcrN(inputs),
       hpmn,
-      mdcrEl2: kvmArmSetupMdcrEl2(inputs, hpmn),
+      mdcrEl2: mdcrEl2Value(kvmArmSetupMdcrEl2(inputs, hpmn)),
       fgt: kvmVcpuLoadFgt(inputs),
     },
     { hpmnFunction: 'kvm_pmu_hpmn()', partitions: true },

@@ -44,6 +44,8 @@ import {
   MDCR_EL2_TPMCR,
   MDCR_EL2_TPMS,
   MDCR_EL2_TTRF,
+  type MdcrEl2,
+  mdcrEl2Value,
 } from '../sysreg.js';
 import { kvmArmSetupMdcrEl2Tail, kvmVcpuReadPmcrN } from './mainline.js';
 import { kvmVcpuLoadFgt } from './v7.js';
@@ -67,7 +69,7 @@ export function v8HandsHpmnToGuest(inputs: PolicyInputs): boolean {
  * @see arch/arm64/kvm/debug.c kvm_arm_setup_mdcr_el2() (v8 10/21, 15/21)
  */
 export function kvmArmSetupMdcrEl2(inputs: PolicyInputs): {
-  readonly mdcrEl2: bigint;
+  readonly mdcrEl2: MdcrEl2;
   readonly hpmn: number;
 } {
   // v8 10/21: the base value, HPMN = this CPU's counters, HPME always.
@@ -102,7 +104,12 @@ export function evaluateV8(inputs: PolicyInputs): PolicyResult {
   return completeResult(
     inputs,
     // v8 08/21 computes the FGT bits as v7 07/20 does.
-    { guestPmcrN: kvmVcpuReadPmcrN(inputs), hpmn, mdcrEl2, fgt: kvmVcpuLoadFgt(inputs) },
+    {
+      guestPmcrN: kvmVcpuReadPmcrN(inputs),
+      hpmn,
+      mdcrEl2: mdcrEl2Value(mdcrEl2),
+      fgt: kvmVcpuLoadFgt(inputs),
+    },
     { hpmnFunction: 'kvm_arm_setup_mdcr_el2()', partitions: true },
   );
 }
