@@ -189,6 +189,8 @@ export interface SpaceFilter {
   readonly policies?: readonly string[];
   /** CPU names: keep hosts that contain one of them. */
   readonly cpus?: readonly string[];
+  /** Counter counts (PMCR_EL0.N): keep hosts with a CPU that has one of them. */
+  readonly ns?: readonly number[];
   /** Both review orders of the unsupported-CPU check (default: mainline's order only). */
   readonly bothOrders?: boolean;
   /** Extra policies (defined outside the registry, e.g. by a test). */
@@ -218,6 +220,8 @@ export function* configurations(name: string, filter: SpaceFilter = {}): Generat
       filter.cpus.length > 0 &&
       !host.some((h) => filter.cpus?.includes(nameOf(h)))
     )
+      continue;
+    if (filter.ns !== undefined && filter.ns.length > 0 && !host.some((h) => filter.ns?.includes(cpuOf(h).n)))
       continue;
     const cpu = cpuOf(host[0]);
     const other = host[1] === undefined ? undefined : cpuOf(host[1]);

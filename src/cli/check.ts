@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { InputError } from '../arch/errors.js';
 import {
   configurations,
+  lookupSpaceCpu,
   type SpaceFilter,
   spaceDepth,
   spaceDescription,
@@ -117,8 +118,8 @@ function parseShard(text: string): { index: number; count: number } {
 export const checkCommand: Command = {
   name: 'check',
   summary: 'the verifier: every configuration of a space, every vCPU schedule, every permitted behaviour',
-  help: `Usage: pmup check [--space S] [--policy P...] [--cpu CPU...] [--depth D] [--both-orders]
-                  [--shard I/N] [--workers W] [--json | --markdown]
+  help: `Usage: pmup check [--space S] [--policy P...] [--cpu CPU...] [--n N...] [--depth D]
+                  [--both-orders] [--shard I/N] [--workers W] [--json | --markdown]
                   [--kernel FILE [--kernel-base POLICY] [--kernel-function NAME]]
        pmup check --merge FILE... [--json | --markdown]
 
@@ -136,6 +137,10 @@ Spaces:
 ${spaceNames()
   .map((s) => `  ${s}: ${spaceDescription(s)}`)
   .join('\n')}
+
+Filters: --policy P keeps policy P's configurations, --cpu CPU the hosts with that CPU (a
+catalogue name, or a synthetic one as the report spells it: PMUv3p4-n0+FGT), --n N the hosts
+with a CPU of N counters (PMCR_EL0.N); each may be repeated. A filter that keeps nothing is an error.
 
 --depth defaults to 4 (8 for the ioctls space). --both-orders also runs each configuration with the unsupported-CPU
 check first (the reviewer's proposal for kvm_arch_vcpu_load()).
@@ -208,6 +213,7 @@ function parseCheckArgs(argv: readonly string[]): CheckArgs {
     space: { type: 'string' },
     policy: { type: 'string', multiple: true },
     cpu: { type: 'string', multiple: true },
+    n: { type: 'string', multiple: true },
     depth: { type: 'string' },
     'both-orders': { type: 'boolean' },
     shard: { type: 'string' },
@@ -249,12 +255,31 @@ function parseCheckArgs(argv: readonly string[]): CheckArgs {
           base: lookupPolicy(values['kernel-base'] ?? 'v5').name,
           ...(values['kernel-function'] === undefined ? {} : { function: values['kernel-function'] }),
         };
+  // A CPU name must name a CPU (the catalogue's, or a synthetic one as the spaces spell it).
+  const cpus = (values.cpu ?? []).map((c) => lookupSpaceCpu(c).name);
+  const ns = (values.n ?? []).map((t) => {
+    if (!/^[0-9]+$/.test(t) || Number(t) > 31)
+      throw new InputError(`check: --n must be a counter count 0..31 (PMCR_EL0.N), got ${JSON.stringify(t)}`);
+    return Number(t);
+  });
   const filter: SpaceFilter = {
     policies,
-    cpus: values.cpu ?? [],
+    cpus,
+    ns,
     bothOrders: values['both-orders'] === true,
     ...(kernel === undefined ? {} : { kernel }),
   };
+  // A filter that leaves nothing is a mistake (a CPU or N the space lacks, a monitor in a space
+  // without monitors); a shard may be empty. The kernel policy is added later, so it is not asked for.
+  const asked = kernel === undefined ? filter : { ...filter, policies: [] };
+  if (shard === undefined && configurations(space, asked).next().done === true) {
+    const given = [
+      ...policies.map((p) => `--policy ${p}`),
+      ...cpus.map((c) => `--cpu ${c}`),
+      ...ns.map((n) => `--n ${n}`),
+    ];
+    throw new InputError(`check: no configuration of space ${space} matches ${given.join(' ')}`);
+  }
   const base = {
     kind: 'run' as const,
     space,

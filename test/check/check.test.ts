@@ -229,8 +229,8 @@ describe('the vCPU ioctls in any order (space ioctls)', () => {
     );
     const s = steps(v);
     assert.equal(s.length, 7);
-    const nr = s.findIndex((x) => x === 'KVM_SET_DEVICE_ATTR(PMU_V3_SET_NR_COUNTERS, 20) on CPU 1');
-    const part = s.findIndex((x) => x === 'KVM_SET_DEVICE_ATTR(PMU_V3_ENABLE_PARTITION, true) on CPU 0');
+    const nr = s.indexOf('KVM_SET_DEVICE_ATTR(PMU_V3_SET_NR_COUNTERS, 20) on CPU 1');
+    const part = s.indexOf('KVM_SET_DEVICE_ATTR(PMU_V3_ENABLE_PARTITION, true) on CPU 0');
     assert.ok(nr >= 0 && part > nr, s.join('; '));
     assert.equal(s.at(-1), 'guest mrs x0, PMCR_EL0');
   });
@@ -494,6 +494,42 @@ describe('the search', () => {
     assert.equal(json.space, 'small');
     assert.equal(runPmup(['check', '--space', 'nope']).status, 2);
     assert.equal(runPmup(['check', '--depth', 'x']).status, 2);
+  });
+
+  test('filters: an unknown CPU, an N outside 0..31 and a filter that keeps nothing are errors (exit 2)', () => {
+    const unknown = runPmup(['check', '--cpu', 'cortex-a55']);
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /^pmup: Unknown CPU "cortex-a55" \(did you mean .*cortex-a53/);
+    const wide = runPmup(['check', '--n', '32']);
+    assert.equal(wide.status, 2);
+    assert.match(wide.stderr, /--n must be a counter count 0\.\.31/);
+    // The default space has no Cortex-A53 (N = 6) and no 4-counter CPU; the ioctls space has no monitors.
+    const none = runPmup(['check', '--cpu', 'cortex-a53']);
+    assert.equal(none.status, 2);
+    assert.equal(none.stderr, 'pmup: check: no configuration of space default matches --cpu cortex-a53\n');
+    assert.equal(runPmup(['check', '--n', '4']).status, 2);
+    assert.equal(runPmup(['check', '--space', 'ioctls', '--policy', 'rmm']).status, 2);
+  });
+
+  test('--n keeps the hosts with a CPU of that many counters; --cpu takes a synthetic name', () => {
+    // The seed pair has N = 20 and 6, Neoverse N2 6, QEMU max 6 (the catalogue); --n 20 keeps the pair only.
+    const pair = [...configurations('default', { ns: [20] })];
+    assert.ok(pair.length > 0);
+    assert.ok(pair.every((c) => c.cpu.name === 'cortex-a710' && c.other?.name === 'cortex-a510'));
+    const zero = [...configurations('full', { ns: [0], policies: ['v6'] })];
+    assert.ok(zero.length > 0 && zero.every((c) => c.cpu.n === 0 && c.other === undefined));
+    const one = runPmup([
+      'check',
+      '--space',
+      'full',
+      '--cpu',
+      'PMUv3p4-n0+FGT',
+      '--policy',
+      'v6',
+      '--depth',
+      '1',
+    ]);
+    assert.match(one.stdout, /^pmup check: space full, \d+ configurations/);
   });
 });
 
