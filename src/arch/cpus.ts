@@ -642,6 +642,25 @@ export function parseInlineCpu(value: unknown): CpuDef {
     }
     if (!names.includes(f)) names.push(f);
   });
+  // D13.1: "The Performance Monitors Extension permits an implementation with zero event counters
+  // only if one of the following is true: EL2 is not implemented; FEAT_HPMN0 is implemented." This
+  // PE has EL2 by construction, so N = 0 needs FEAT_HPMN0 (itself implying FEAT_FGT, A2.2.7).
+  if (n === 0) {
+    const closed = cpuFeatures({
+      name: 'inline',
+      title: '',
+      arch: 'unspecified',
+      pmuVer,
+      n,
+      features: names,
+      source: '',
+    });
+    if (!closed.has('FEAT_HPMN0')) {
+      throw new InputError(
+        'Inline CPU: n = 0 needs FEAT_HPMN0: with EL2 implemented (as on every PE here) the Arm ARM permits zero event counters only with FEAT_HPMN0 (D13.1)',
+      );
+    }
+  }
   let pmcrImpdef: bigint | undefined;
   if (impdef !== undefined) {
     if (!isRecord(impdef)) {

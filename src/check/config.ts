@@ -52,6 +52,8 @@ type HostShape = readonly [string | CpuDef] | readonly [string | CpuDef, string 
  * Synthetic CPUs: every PMU version, each N of `ns`, without FEAT_FGT, with it, and with FEAT_FGT
  * and FEAT_HPMN0 (which needs it, A2.2.7), and FEAT_PMUv3_ICNTR on the PMUv3p9 ones too; all with
  * FEAT_VHE (the KVM model's host runs VHE) and EL3. The feature rules close each set (features.ts).
+ * With N = 0 only the sets with FEAT_HPMN0: the Arm ARM permits zero event counters with EL2 only
+ * when FEAT_HPMN0 is implemented (D13.1).
  */
 function syntheticCpus(ns: readonly number[]): CpuDef[] {
   const out: CpuDef[] = [];
@@ -60,6 +62,8 @@ function syntheticCpus(ns: readonly number[]): CpuDef[] {
       const sets: string[][] = [[], ['FEAT_FGT'], ['FEAT_FGT', 'FEAT_HPMN0']];
       if (pmuVer === 'PMUv3p9') sets.push(['FEAT_FGT', 'FEAT_HPMN0', 'FEAT_PMUv3_ICNTR']);
       for (const extra of sets) {
+        // No PE with EL2 has N = 0 without FEAT_HPMN0 (D13.1; parseInlineCpu() refuses it).
+        if (n === 0 && !extra.includes('FEAT_HPMN0')) continue;
         const cpu = parseInlineCpu({ pmuVer, n, features: ['FEAT_VHE', 'FEAT_EL3', ...extra] });
         const tag = extra.length === 0 ? '' : `+${extra.map((f) => f.slice(5)).join('+')}`;
         out.push({ ...cpu, name: `${pmuVer}-n${n}${tag}`, title: `synthetic ${pmuVer}, N = ${n}${tag}` });

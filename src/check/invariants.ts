@@ -12,7 +12,7 @@
 import { lookupRegister } from '../arch/catalogue.js';
 import { bits, CYCLE_COUNTER_ID, get, type PeState } from '../arch/pmu/state.js';
 import { guestAccess } from '../kvm/guest.js';
-import { perfEventRead } from '../kvm/perf.js';
+import { cpuPmuIsPartitioned, perfEventRead } from '../kvm/perf.js';
 import {
   cpuHostCounterMask,
   kvmPolicyResult,
@@ -127,19 +127,35 @@ function ownersOf(w: World, cpu: number, i: number): string {
     .join(',');
 }
 
+/**
+ * The host's counters on CPU `cpu`: the implemented ones of kvm_pmu_host_counter_mask(), but never
+ * the cycle counter while the CPU's PMU is partitioned. The architecture gives PMCCNTR_EL0 to EL1
+ * whatever HPMN holds (D13.1.1 ISBQGJ: EL1 has "the cycle counter PMCCNTR" besides the first
+ * range; the ranges split only the event counters), and every revision gives it to the guest
+ * (v5 07/24 armv8pmu_partition() drops it from cntr_mask, 09/24 armv8pmu_can_use_pmccntr(): "If
+ * partitioned at all, pmccntr belongs to the guest"; v7/v8 put ARMV8_PMU_CNT_MASK_C in the guest
+ * mask and take it out of cntr_mask while a vCPU is loaded). With N = 0 the host mask is
+ * GENMASK(-1, 0), a shift by 64 (see masks.ts genmask()), which holds bit 31 only by that
+ * accident; masks-disjoint reports it, this invariant does not count it as a host counter.
+ */
+function hostCounters(w: World, cpu: number): bigint {
+  const mask = cpuHostCounterMask(w, cpu) & implemented(getHostCpu(w, cpu).pe);
+  return cpuPmuIsPartitioned(w, cpu) ? mask & ~(1n << BigInt(CYCLE_COUNTER_ID)) : mask;
+}
+
 const hostCountersUntouched: Invariant = {
   name: 'host-counters-untouched',
   description:
-    "No guest register access changes a host counter's value, filter, enable, overflow flag or interrupt enable (counters host perf moves an event onto or off in that step aside)",
+    "No guest register access changes a host counter's value, filter, enable, overflow flag or interrupt enable (counters host perf moves an event onto or off in that step aside; the cycle counter is the guest's while the PMU is partitioned)",
   source:
-    'the partition (Arm ARM D13.1.1: second-range counters are not accessible from EL1 and EL0); the host driver keeps kvm_pmu_host_counter_mask() (v5 06/24, v6)',
+    'the partition (Arm ARM D13.1.1: second-range counters are not accessible from EL1 and EL0, the cycle counter is); the host driver keeps kvm_pmu_host_counter_mask() (v5 06/24, v6) and gives up PMCCNTR_EL0 when partitioned (armv8pmu_can_use_pmccntr(), v5 09/24)',
   check(t) {
     if (t.action.kind !== 'guest') return undefined;
     const cpu = loadedCpu(t);
     if (cpu === undefined) return undefined;
     const before = getHostCpu(t.before.world, cpu).pe;
     const after = getHostCpu(t.after.world, cpu).pe;
-    const host = cpuHostCounterMask(t.after.world, cpu) & implemented(after);
+    const host = hostCounters(t.after.world, cpu);
     for (let i = 0; i <= CYCLE_COUNTER_ID; i++) {
       if (((host >> BigInt(i)) & 1n) === 0n) continue;
       // perf rescheduling its own events (v7's dynamic reservation) is the host's business.
@@ -360,19 +376,53 @@ const hostEventsOffGuestCounters: Invariant = {
   },
 };
 
+/** Whether a PE's counters, their filters and every register are the same in `a` and `b`. */
+function samePmuState(a: PeState, b: PeState): boolean {
+  if (a.cnt.some((v, i) => v !== b.cnt[i]) || a.typer.some((v, i) => v !== b.typer[i])) return false;
+  const ra = a.regs as Readonly<Record<string, bigint>>;
+  const rb = b.regs as Readonly<Record<string, bigint>>;
+  return Object.keys(ra).every((k) => ra[k] === rb[k]);
+}
+
+/**
+ * Whether a guest access is one the hardware answers before any EL2 trap is looked at, so that no
+ * hypervisor can make it UNDEFINED: PMEVCNTR<n>_EL0 or PMEVTYPER<n>_EL0 with n >= N on a PE
+ * without FEAT_FGT. The MRS/MSR pseudocode of D24.5.10 and D24.5.12 tests "m >=
+ * GetNumEventCountersSelfHosted()" right after the feature check, before the PSTATE.EL branches
+ * and so before MDCR_EL2.TPM; with FEAT_FGT that branch is UNDEFINED, without it
+ * ConstrainUnpredictableProcedure(Unpredictable_PMUEVENTCOUNTER), where K1.2.6.2 permits
+ * UNDEFINED, RAZ/WI or a NOP for a counter that is not implemented.
+ */
+function beforeAnyTrap(pe: PeState, reg: string): boolean {
+  const ref = lookupRegister(reg);
+  const family = ref.def.name;
+  if (ref.n === undefined || (family !== 'PMEVCNTR<n>_EL0' && family !== 'PMEVTYPER<n>_EL0')) return false;
+  return ref.n >= pe.config.n && !pe.config.features.has('FEAT_FGT');
+}
+
 const noPmuUndefined: Invariant = {
   name: 'no-pmu-undefined',
   monitors: true,
   description:
-    'A vCPU created without a PMU (no KVM_ARM_VCPU_PMU_V3) finds every PMU register access UNDEFINED',
+    'A vCPU created without a PMU (no KVM_ARM_VCPU_PMU_V3) finds every PMU register access UNDEFINED, except PMEVCNTR<n>_EL0/PMEVTYPER<n>_EL0 with n >= N without FEAT_FGT, which the hardware answers before any trap: there it reads zero or nothing and changes nothing (RAZ/WI or NOP) if not UNDEFINED',
   source:
-    'KVM arch/arm64/kvm/sys_regs.c: PMU register accesses of a vCPU without kvm_vcpu_has_pmu() inject an Undefined Instruction exception (pmu_access_el0_disabled() and friends); pKVM protected VMs without PMUVer (pvm_init_traps_mdcr())',
+    'KVM arch/arm64/kvm/sys_regs.c: PMU register accesses of a vCPU without kvm_vcpu_has_pmu() inject an Undefined Instruction exception (pmu_access_el0_disabled() and friends); pKVM protected VMs without PMUVer (pvm_init_traps_mdcr()); Arm ARM D24.5.10, D24.5.12 accessors: the index >= N check comes before MDCR_EL2.TPM, UNDEFINED with FEAT_FGT, else CONSTRAINED UNPREDICTABLE among UNDEFINED, RAZ/WI and NOP (K1.2.6.2)',
   check(t) {
     const a = t.action;
     if (a.kind !== 'guest' || t.outcome === undefined) return undefined;
-    if (getVcpu(t.before.world, t.before.vcpu).pmuV3) return undefined;
-    if (t.outcome.kind === 'undefined') return undefined;
-    return `the vCPU has no PMU, but its ${a.dir} of ${a.reg} answered ${t.outcome.kind}${t.by === undefined ? '' : ` (by ${t.by === 'kvm' ? 'KVM' : 'the hardware'})`}`;
+    const v = getVcpu(t.before.world, t.before.vcpu);
+    if (v.pmuV3) return undefined;
+    const o = t.outcome;
+    if (o.kind === 'undefined') return undefined;
+    const by = t.by === undefined ? '' : ` (by ${t.by === 'kvm' ? 'KVM' : 'the hardware'})`;
+    const pe = v.cpu >= 0 ? getHostCpu(t.before.world, v.cpu).pe : undefined;
+    if (pe !== undefined && t.by === 'hardware' && beforeAnyTrap(pe, a.reg)) {
+      const after = getHostCpu(t.after.world, v.cpu).pe;
+      const nothing = o.kind === 'ok' && (o.value ?? 0n) === 0n && o.unknown === undefined;
+      if (nothing && samePmuState(pe, after)) return undefined;
+      return `the vCPU has no PMU, and its ${a.dir} of ${a.reg} (n >= N = ${pe.config.n}, no FEAT_FGT) answered ${o.kind}${o.kind === 'ok' && o.value !== undefined ? ` ${hex(o.value)}` : ''}${samePmuState(pe, after) ? '' : ' and changed the PMU'}, neither UNDEFINED nor RAZ/WI nor a NOP`;
+    }
+    return `the vCPU has no PMU, but its ${a.dir} of ${a.reg} answered ${o.kind}${by}`;
   },
 };
 

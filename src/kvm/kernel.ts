@@ -56,6 +56,13 @@ export interface KernelTraits {
    */
   readonly dynamicReservation: boolean;
   /**
+   * kvm_pmu_guest_counter_mask() ORs GENMASK(max_guest_counters - 1, 0) into the cycle counter's
+   * bit only when max_guest_counters > 0 (v8 11/21); v7 10/20 ORs it always, and with
+   * max_guest_counters = 0 that is GENMASK(-1, 0), all ones (masks.ts genmask()). Read only with
+   * dynamicReservation.
+   */
+  readonly guestMaskZeroGuard: boolean;
+  /**
    * Which free general counter armv8pmu_get_event_idx() picks: the lowest (mainline), or the
    * highest (v8 05/21 "perf: arm_pmuv3: Allocate counter indices from high to low").
    */
@@ -80,6 +87,7 @@ export interface KernelTraits {
 export const MAINLINE_KERNEL: KernelTraits = {
   family: 'mainline',
   dynamicReservation: false,
+  guestMaskZeroGuard: false,
   counterAllocation: 'lowest',
   attr5: 'none',
   vhe: true,

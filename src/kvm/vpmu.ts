@@ -229,9 +229,24 @@ export function kvmPmuGuestCounterMaskV7(p: PartitionInputs): bigint {
   return ARMV8_PMU_CNT_MASK_C | genmask(p.hpmnMax - 1, 0);
 }
 
-/** The guest counter mask of the world's kernel: v7's (10/20; v8 11/21 the same) with the dynamic reservation, v5's otherwise. */
+/**
+ * v8 `kvm_pmu_guest_counter_mask(pmu)`: v7's, but GENMASK_ULL(max_guest_counters - 1, 0) only
+ * when max_guest_counters > 0, so with every counter reserved for the host the guest mask is the
+ * cycle counter alone.
+ *
+ * @see arch/arm64/kvm/pmu-direct.c kvm_pmu_guest_counter_mask() (v8 11/21, Message-ID
+ * 20260612192909.1153907-12-coltonlewis@google.com)
+ */
+export function kvmPmuGuestCounterMaskV8(p: PartitionInputs): bigint {
+  if (!kvmPmuIsPartitioned(p)) return 0n;
+  return p.hpmnMax > 0 ? ARMV8_PMU_CNT_MASK_C | genmask(p.hpmnMax - 1, 0) : ARMV8_PMU_CNT_MASK_C;
+}
+
+/** The guest counter mask of the world's kernel: with the dynamic reservation v7's (10/20) or v8's (11/21), else v5's. */
 export function kernelGuestCounterMask(world: World, p: PartitionInputs): bigint {
-  return world.policy.kernel.dynamicReservation ? kvmPmuGuestCounterMaskV7(p) : kvmPmuGuestCounterMask(p);
+  const k = world.policy.kernel;
+  if (!k.dynamicReservation) return kvmPmuGuestCounterMask(p);
+  return k.guestMaskZeroGuard ? kvmPmuGuestCounterMaskV8(p) : kvmPmuGuestCounterMaskV7(p);
 }
 
 /**

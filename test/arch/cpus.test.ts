@@ -325,12 +325,20 @@ describe('parseInlineCpu() / parseCpu()', () => {
   test('features are optional; impdef.PMCR_EL0 becomes pmcrImpdef without N', () => {
     const cpu = parseInlineCpu({
       pmuVer: 'PMUv3p1',
-      n: 0,
+      n: 2,
       impdef: { PMCR_EL0: '0x41023000', PMCEID0_EL0: '0x3f' },
     });
     assert.deepEqual(cpu.features, BY_CONSTRUCTION);
-    assert.equal(cpu.n, 0);
+    assert.equal(cpu.n, 2);
     assert.equal(cpu.pmcrImpdef, 0x41020000n);
+  });
+
+  test('N = 0 is a PE only with FEAT_HPMN0 (D13.1), which brings FEAT_FGT (A2.2.7)', () => {
+    // D13.1: zero event counters "only if ... EL2 is not implemented [or] FEAT_HPMN0 is
+    // implemented"; A2.2.7 FEAT_HPMN0: "If FEAT_HPMN0 is implemented, then FEAT_PMUv3 and FEAT_FGT
+    // are implemented."
+    const f = cpuFeatures(parseInlineCpu({ pmuVer: 'PMUv3p5', n: 0, features: ['FEAT_HPMN0'] }));
+    assert.ok(f.has('FEAT_HPMN0') && f.has('FEAT_FGT'));
   });
 
   test('parseCpu takes a catalogue name or inline JSON', () => {
@@ -354,6 +362,13 @@ describe('parseInlineCpu() / parseCpu()', () => {
     ['n negative', { pmuVer: 'PMUv3', n: -1 }, /n must be an integer 0\.\.31/],
     ['n fractional', { pmuVer: 'PMUv3', n: 1.5 }, /n must be an integer 0\.\.31/],
     ['n a string', { pmuVer: 'PMUv3', n: '6' }, /n must be an integer 0\.\.31 \(PMCR_EL0\.N\), got "6"/],
+    // D13.1: with EL2 implemented (as on every inline PE) zero event counters need FEAT_HPMN0.
+    ['n = 0 without FEAT_HPMN0', { pmuVer: 'PMUv3p5', n: 0 }, /n = 0 needs FEAT_HPMN0: .*\(D13\.1\)$/],
+    [
+      'n = 0 with FEAT_FGT but not FEAT_HPMN0',
+      { pmuVer: 'PMUv3p7', n: 0, features: ['FEAT_FGT'] },
+      /n = 0 needs FEAT_HPMN0/,
+    ],
     ['features not an array', { pmuVer: 'PMUv3', n: 6, features: 'FEAT_FGT' }, /features must be an array/],
     [
       'an unknown feature',

@@ -57,12 +57,30 @@ describe('stepOutcomes(): determined results', () => {
     assert.equal(r.groups, undefined);
   });
 
-  test('N = 0: a reserved HPMN leaves no choice (K1.2.6.3); EL1 reads PMCR_EL0.N = 0', () => {
-    const pe = makePeState(parseInlineCpu({ pmuVer: 'PMUv3p1', n: 0, features: [] }), { MDCR_EL2: 0n });
+  test('N = 0 (FEAT_HPMN0, D13.1): HPMN = 0 leaves no choice; EL1 reads PMCR_EL0.N = 0', () => {
+    const pe = makePeState(parseInlineCpu({ pmuVer: 'PMUv3p1', n: 0, features: ['FEAT_HPMN0'] }), {
+      MDCR_EL2: 0n,
+    });
     const r = determined(stepOutcomes(pe, read(1, 'PMCR_EL0'), {}));
     // N [15:11] = 0; LC [6] is RES1 without AArch32 (D24.5.8 LC).
     assert.deepEqual(r.outcome, { kind: 'ok', value: LC });
     assert.deepEqual(r.met, []);
+  });
+
+  test('N = 0: PMEVCNTR0_EL0 is UNDEFINED at EL1 even with MDCR_EL2.TPM set (D24.5.10 accessor order)', () => {
+    // MRS/MSR PMEVCNTR<m>_EL0: "elsif m >= GetNumEventCountersSelfHosted() then if
+    // IsFeatureImplemented(FEAT_FGT) then UNDEFINED" comes before the PSTATE.EL branches, so before
+    // "EL2Enabled() && MDCR_EL2.TPM == '1'". A PE with EL2 and N = 0 has FEAT_HPMN0 (D13.1) and so
+    // FEAT_FGT (A2.2.7): the access never reaches the TPM trap, and is never CONSTRAINED
+    // UNPREDICTABLE.
+    const pe = makePeState(parseInlineCpu({ pmuVer: 'PMUv3p5', n: 0, features: ['FEAT_HPMN0'] }), {
+      MDCR_EL2: TPM,
+    });
+    for (const step of [read(1, 'PMEVCNTR0_EL0'), write(1, 'PMEVCNTR0_EL0', 5n), read(1, 'PMEVTYPER0_EL0')]) {
+      const r = determined(stepOutcomes(pe, step, {}));
+      assert.deepEqual(r.outcome, { kind: 'undefined' });
+      assert.deepEqual(r.met, []);
+    }
   });
 
   test('index >= N with FEAT_FGT is UNDEFINED before HPMN is looked at (D24.5.10 accessor order)', () => {

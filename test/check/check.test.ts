@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { lookupCpu } from '../../src/arch/cpus.js';
 import { actionText, initialState, successors } from '../../src/check/actions.js';
-import { type Configuration, configurations, spaceDepth } from '../../src/check/config.js';
+import { type Configuration, configurations, lookupSpaceCpu, spaceDepth } from '../../src/check/config.js';
 import { diffPolicies } from '../../src/check/diff.js';
 import { INVARIANTS } from '../../src/check/invariants.js';
 import { parseReplayToken, replay, replayToken } from '../../src/check/replay.js';
@@ -183,10 +183,29 @@ describe('the verifier rediscovers the findings', () => {
     );
   });
 
-  test('a PE without event counters: HPMN = 0 without FEAT_HPMN0 is not a reserved-value case (K1.2.6.3)', () => {
-    // K1.2.6.3 applies the reserved-HPMN behaviours only when NUM_PMU_COUNTERS is nonzero; with
-    // N = 0 both ranges are empty whatever HPMN holds, and 0 is all a kernel can write.
-    const n0 = [...configurations('full', { policies: ['mainline'], cpus: ['PMUv3-n0'] })][0];
+  test('a PE without event counters has FEAT_HPMN0 (D13.1), so HPMN = 0 is not reserved there', () => {
+    // D13.1 permits zero event counters with EL2 only when FEAT_HPMN0 is implemented: the full
+    // space has no N = 0 PE without it (parseInlineCpu() refuses one), and HPMN = 0 is then legal.
+    assert.deepEqual(
+      [
+        ...new Set(
+          [...configurations('full', { policies: ['mainline'] })]
+            .filter((c) => c.cpu.n === 0)
+            .map((c) => c.cpu.name),
+        ),
+      ],
+      [
+        'PMUv3-n0+FGT+HPMN0',
+        'PMUv3p1-n0+FGT+HPMN0',
+        'PMUv3p4-n0+FGT+HPMN0',
+        'PMUv3p5-n0+FGT+HPMN0',
+        'PMUv3p7-n0+FGT+HPMN0',
+        'PMUv3p8-n0+FGT+HPMN0',
+        'PMUv3p9-n0+FGT+HPMN0',
+        'PMUv3p9-n0+FGT+HPMN0+PMUv3_ICNTR',
+      ],
+    );
+    const n0 = [...configurations('full', { policies: ['mainline'], cpus: ['PMUv3-n0+FGT+HPMN0'] })][0];
     assert.ok(n0 !== undefined && n0.cpu.n === 0);
     assert.equal(violation(n0, 'hpmn-not-reserved', 1), undefined);
     const n1 = [...configurations('full', { policies: ['pkvm'], cpus: ['PMUv3-n1'] })][0];
@@ -364,6 +383,54 @@ describe('no invariant is vacuous: a deliberately broken policy violates it', ()
     assert.ok(violation(c, 'host-events-keep-counting', 4) !== undefined);
   });
 
+  test("host-counters-untouched: the cycle counter is the host's only while the PMU is not partitioned", () => {
+    // Not vacuous for PMCCNTR_EL0: mainline does not partition, so host perf owns the cycle counter;
+    // a policy that clears TPM/TPMCR and programs HPMN = 0 (legal with FEAT_HPMN0) leaves the guest
+    // no event counter (every PMCNTENSET_EL0.P<n> is RAZ/WI at EL1 with n >= HPMN, D24.5.7) but the
+    // cycle counter's enable C [31], which EL1 reaches whatever HPMN holds (D13.1.1 ISBQGJ).
+    const TPM_TPMCR = (1n << 6n) | (1n << 5n);
+    const p = broken('broken-cycle', 'mainline', (r) => ({ ...r, mdcrEl2: r.mdcrEl2 & ~TPM_TPMCR & ~HPMN }));
+    const v = violation(config(p, { cpu: qemu82, reservedHostCounters: -1 }), 'host-counters-untouched', 2);
+    assert.deepEqual(steps(v), ['KVM_RUN on CPU 0', 'guest msr PMCNTENSET_EL0, x0 (x0 = 0xffffffff)']);
+    assert.equal(
+      v?.message,
+      'host counter PMCCNTR_EL0 on CPU 0 changed (value,filter,enable,overflow,irq 0,0,0,0,0 -> 0,0,1,0,0)',
+    );
+  });
+
+  test('N = 0 (FEAT_HPMN0): the guest enables its own cycle counter; v7 and v8 still share it with the host mask', () => {
+    // With every counter... there are none: N = 0, reserved_host_counters = 0, max_guest_counters =
+    // 0. The guest's PMCNTENSET_EL0 write sets C [31] in the hardware (D24.5.7; EL1 owns PMCCNTR_EL0
+    // whatever HPMN holds, D13.1.1 ISBQGJ), its own counter: host perf never uses PMCCNTR_EL0 while
+    // partitioned (armv8pmu_can_use_pmccntr()). kvm_pmu_host_counter_mask() is then
+    // GENMASK(nr_counters - 1, 0) = GENMASK(-1, 0), a shift by 64 (C11 6.5.7: undefined; arm64's
+    // LSR takes the amount modulo 64: all ones), so v7/v8's host mask holds bit 31 too, which
+    // their guest mask (ARMV8_PMU_CNT_MASK_C | ...) also holds.
+    const cpu = lookupSpaceCpu('PMUv3p5-n0+FGT+HPMN0');
+    for (const policy of ['v6', 'v7', 'v8']) {
+      const c = config(policy, { cpu, reservedHostCounters: 0 });
+      assert.equal(violation(c, 'host-counters-untouched', 3), undefined, policy);
+      const s0 = initialState(c).state;
+      const [run] = successors(s0, { kind: 'run', cpu: 0 });
+      // A first access makes the guest own the PMU (PHYSICAL: TPM clear); then it writes.
+      const [read] = successors(run!.after, { kind: 'guest', dir: 'read', reg: 'PMCR_EL0' });
+      const w = successors(read!.after, {
+        kind: 'guest',
+        dir: 'write',
+        reg: 'PMCNTENSET_EL0',
+        value: 0xffff_ffffn,
+      });
+      assert.equal(w.length, 1);
+      assert.equal(w[0]!.by, 'hardware', policy);
+      assert.equal(getHostCpu(w[0]!.after.world, 0).pe.regs.PMCNTENSET_EL0, 1n << 31n, policy);
+    }
+    for (const policy of ['v7', 'v8']) {
+      const v = violation(config(policy, { cpu, reservedHostCounters: 0 }), 'masks-disjoint', 1);
+      assert.deepEqual(steps(v), ['KVM_RUN on CPU 0']);
+      assert.equal(v?.message, 'counters 0x80000000 are in both masks on CPU 0');
+    }
+  });
+
   test('beyond-n-undefined: HPMN = N with 4 counters promised lets the guest read counter 4 on the hardware', () => {
     const p = broken('broken-range', 'v6', (r, n) => ({ ...r, mdcrEl2: (r.mdcrEl2 & ~HPMN) | BigInt(n) }));
     const v = violation(config(p, { cpu: qemu82, reservedHostCounters: 2, nr: 4 }), 'beyond-n-undefined', 3);
@@ -431,6 +498,54 @@ describe('no invariant is vacuous: a deliberately broken policy violates it', ()
       violation(config('pkvm', { cpu: qemu82, reservedHostCounters: -1 }), 'no-pmu-undefined', 2),
       undefined,
     );
+  });
+
+  test("no-pmu-undefined: an index >= N without FEAT_FGT is the hardware's before any trap (D24.5.10, K1.2.6.2)", () => {
+    // Neoverse N2: N = 6, no FEAT_FGT; a pKVM protected VM without a PMU keeps TPM set. MRS/MSR
+    // PMEVCNTR6_EL0 tests "m >= GetNumEventCountersSelfHosted()" before MDCR_EL2.TPM, and without
+    // FEAT_FGT that is ConstrainUnpredictableProcedure(Unpredictable_PMUEVENTCOUNTER): UNDEFINED,
+    // RAZ/WI and NOP complete on the hardware; "as if <n> is an UNKNOWN value" below the accessible
+    // count re-runs the accessor, which then traps on TPM, and KVM injects the UNDEF.
+    const c = config('pkvm', { cpu: lookupCpu('neoverse-n2'), reservedHostCounters: -1 });
+    const inv = INVARIANTS.find((i) => i.name === 'no-pmu-undefined')!;
+    const [run] = successors(initialState(c).state, { kind: 'run', cpu: 0 });
+    const ts = successors(run!.after, { kind: 'guest', dir: 'read', reg: 'PMEVCNTR6_EL0' });
+    const seen = ts.map((t) => {
+      const o = t.outcome;
+      return `${t.choices.PMUEVENTCOUNTER}: ${t.by} ${o?.kind}${o?.kind === 'ok' && o.value !== undefined ? ` ${o.value}` : ''}`;
+    });
+    assert.deepEqual(seen, [
+      'undefined: hardware undefined',
+      'raz-wi: hardware ok 0',
+      'nop: hardware ok',
+      ...[0, 1, 2, 3, 4, 5].map((k) => `as-index-${k}: kvm undefined`),
+    ]);
+    for (const t of ts) assert.equal(inv.check(t), undefined, String(t.choices.PMUEVENTCOUNTER));
+    // What the exemption still forbids: a value, or a changed PMU (not a permitted behaviour).
+    const raz = ts[1]!;
+    assert.equal(
+      inv.check({ ...raz, outcome: { kind: 'ok', value: 5n } }),
+      'the vCPU has no PMU, and its read of PMEVCNTR6_EL0 (n >= N = 6, no FEAT_FGT) answered ok 0x5, neither UNDEFINED nor RAZ/WI nor a NOP',
+    );
+    // An index below N gets no exemption: it traps on TPM, and KVM must make it UNDEFINED.
+    const [below] = successors(run!.after, { kind: 'guest', dir: 'read', reg: 'PMEVCNTR0_EL0' });
+    assert.equal(below?.by, 'kvm');
+    assert.equal(
+      inv.check({ ...below!, by: 'hardware', outcome: { kind: 'ok', value: 0n } }),
+      'the vCPU has no PMU, but its read of PMEVCNTR0_EL0 answered ok (by the hardware)',
+    );
+  });
+
+  test("v7 and v8 with every counter reserved for the host: v7 10/20's guest mask is all ones, v8 11/21 guards it", () => {
+    // Cortex-A710, N = 20, reserved_host_counters = 20: max_guest_counters = 0. Host mask
+    // GENMASK(19, 0) = 0xfffff (both). v7: ARMV8_PMU_CNT_MASK_C | GENMASK(-1, 0), a shift by 64,
+    // all ones on arm64 (masks.ts genmask()): every host counter is in it too. v8: "if
+    // (pmu->max_guest_counters > 0)" leaves the cycle counter alone.
+    const c = { other: a510, reservedHostCounters: 20 };
+    const v7 = violation(config('v7', c), 'masks-disjoint', 1);
+    assert.deepEqual(steps(v7), ['KVM_RUN on CPU 0']);
+    assert.equal(v7?.message, 'counters 0xfffff are in both masks on CPU 0');
+    assert.equal(violation(config('v8', c), 'masks-disjoint', 3), undefined);
   });
 
   test('the space takes policies defined outside the registry', () => {

@@ -127,6 +127,7 @@ export const V8: Policy = {
   // owns the PMU go to the hardware (09/21).
   kernel: {
     ...DYNAMIC_KERNEL,
+    guestMaskZeroGuard: true, // 11/21 kvm_pmu_guest_counter_mask(): `if (pmu->max_guest_counters > 0)`
     counterAllocation: 'highest',
     attr5: 'enable-partition-v8',
     directTrappedAccess: true,
