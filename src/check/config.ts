@@ -84,8 +84,13 @@ const cpuOf = (c: string | CpuDef): CpuDef => (typeof c === 'string' ? lookupCpu
 export function lookupSpaceCpu(name: string): CpuDef {
   if (CPUS.some((c) => c.name === name)) return lookupCpu(name);
   const n = /^PMUv3(?:p\d)?-n(\d+)(?:\+|$)/.exec(name);
-  const synthetic = n === null ? undefined : syntheticCpus([Number(n[1])]).find((c) => c.name === name);
-  if (synthetic === undefined) return lookupCpu(name);
+  if (n === null) return lookupCpu(name);
+  const same = syntheticCpus([Number(n[1])]);
+  const synthetic = same.find((c) => c.name === name);
+  if (synthetic === undefined)
+    throw new InputError(
+      `Unknown synthetic CPU "${name}"; with N = ${n[1]}: ${same.length === 0 ? 'none' : same.map((c) => c.name).join(', ')}`,
+    );
   return synthetic;
 }
 const nameOf = (c: string | CpuDef): string => (typeof c === 'string' ? c : c.name);

@@ -139,7 +139,7 @@ ${spaceNames()
   .join('\n')}
 
 Filters: --policy P keeps policy P's configurations, --cpu CPU the hosts with that CPU (a
-catalogue name, or a synthetic one as the report spells it: PMUv3p4-n0+FGT), --n N the hosts
+catalogue name, or a synthetic one as the report spells it: PMUv3p4-n1+FGT), --n N the hosts
 with a CPU of N counters (PMCR_EL0.N); each may be repeated. A filter that keeps nothing is an error.
 
 --depth defaults to 4 (8 for the ioctls space). --both-orders also runs each configuration with the unsupported-CPU

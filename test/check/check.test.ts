@@ -638,12 +638,13 @@ describe('the search', () => {
       '--space',
       'full',
       '--cpu',
-      'PMUv3p4-n0+FGT',
+      'PMUv3p4-n0+FGT+HPMN0',
       '--policy',
       'v6',
       '--depth',
       '1',
     ]);
+    assert.equal(one.status, 0, one.stderr);
     assert.match(one.stdout, /^pmup check: space full, \d+ configurations/);
   });
 });
