@@ -137,7 +137,7 @@ const SPACES: Readonly<Record<string, SpaceDef>> = {
   },
   full: {
     description:
-      'the synthetic CPUs with every N 0..31, every catalogue CPU and the seed pair; reservations -1, 0, 1, N/2, N-1, N; nr default, 0, 1, N/2, N, N+1 (large: split it with --shard)',
+      'the synthetic CPUs with every N 0..31 (N = 0 only with FEAT_HPMN0, D13.1), every catalogue CPU and the seed pair; reservations -1, 0, 1, N/2, N-1, N; nr default, 0, 1, N/2, N, N+1 (large: split it with --shard)',
     hosts: () => [
       ...syntheticCpus(Array.from({ length: 32 }, (_, i) => i)).map((c): HostShape => [c]),
       ...CPUS.map((c): HostShape => [c.name]),
