@@ -141,6 +141,30 @@ describe('the verifier rediscovers the findings', () => {
     ]);
   });
 
+  test("review, every counter reserved: HPMN = nr_pmu_counters = N, and the guest reads the host event's PMEVTYPER0_EL0", () => {
+    // reserved_host_counters = 6 = N: hpmn_max = 0, the host's event (INST_RETIRED) on counter 0.
+    // The default nr_pmu_counters is bitmap_weight(cntr_mask) = 6 and the reviewer's
+    // kvm_mdcr_hpmn() programs it: HPMN = 6, counter 0 in the guest's first range. After the first
+    // access (PHYSICAL, TPM clear, FGT still without PMU bits, as for v5) the guest reads the
+    // hardware PMEVTYPER0_EL0: the host's INST_RETIRED | NSH (D24.5.12). After a reschedule the FGT
+    // values trap it and KVM answers the vCPU's PMEVTYPER0_EL0, never written: 0.
+    const v = violation(config('review', { cpu: qemu82, reservedHostCounters: 6 }), 'guest-state-survives');
+    assert.deepEqual(steps(v), [
+      'KVM_RUN on CPU 0',
+      'guest mrs x0, PMCR_EL0',
+      'vcpu_put, then KVM_RUN on CPU 0',
+    ]);
+    assert.equal(
+      v?.message,
+      `before: PMEVTYPER0_EL0 = 0x${(0x08 | (1 << 27)).toString(16)}; after: PMEVTYPER0_EL0 = 0x0`,
+    );
+    // v5's kvm_pmu_hpmn() gives HPMN = 0 there (FEAT_HPMN0): counter 0 is the host's, and nothing breaks.
+    assert.equal(
+      violation(config('v5', { cpu: qemu82, reservedHostCounters: 6 }), 'guest-state-survives'),
+      undefined,
+    );
+  });
+
   test("v5 and v6: the guest never sees its counter's overflow when the interrupt is off (PMOVS virtual, fed by the host IRQ)", () => {
     // The guest programs counter 0 (no PMINTENSET), then 2^32 instructions carry it out of bit 31
     // (LP = 0): PMOVSSET_EL0 bit 0 must be set (D13.3, D24.5.21), but v5/v6 keep PMOVS trapped and
