@@ -81,6 +81,18 @@ export interface KernelTraits {
   readonly directTrappedAccess: boolean;
   /** The code base of the emulated vPMU and of its VM API (see VpmuCode). */
   readonly vpmu: VpmuCode;
+  /**
+   * v6's trapped-access path for a partitioned vCPU ([PATCH v6 09/19] "KVM: arm64: Write fast
+   * path PMU register handlers", [PATCH v6 13/19] "KVM: arm64: Implement lazy PMU context
+   * swaps", [PATCH v6 08/19] "KVM: arm64: Define access helpers for PMUSERENR and PMSELR"):
+   * kvm_hyp_handle_pmu_regs() in kvm_hyp_handle_sysreg_vhe() handles the access on the hardware
+   * when the hardware PMUSERENR_EL0.EN is set, after kvm_pmu_set_physical_access() (FREE to
+   * GUEST_OWNED and kvm_arm_setup_mdcr_el2(), no kvm_pmu_load()); otherwise mainline's sys_regs.c
+   * handlers, reading PMUSERENR_EL0 and PMSELR_EL0 from the hardware, with no switch of the PMU
+   * context. __activate_traps_common() stays mainline's (PMSELR_EL0 = 0, PMUSERENR_EL0 =
+   * EN|SW|CR|ER at vcpu_load; v6 does not touch hyp/include/hyp/switch.h).
+   */
+  readonly vheFastPath: boolean;
 }
 
 /** Mainline KVM arm64: no partitioning. */
@@ -94,6 +106,7 @@ export const MAINLINE_KERNEL: KernelTraits = {
   guestPmu: true,
   directTrappedAccess: false,
   vpmu: 'mainline',
+  vheFastPath: false,
 };
 
 /** Linux 6.1 (Debian 12's linux-image-6.1.0-NN-arm64): mainline's MDCR_EL2, the older vPMU. */
@@ -103,7 +116,17 @@ export const LINUX_61_KERNEL: KernelTraits = { ...MAINLINE_KERNEL, vpmu: 'linux-
 export const V5_KERNEL: KernelTraits = { ...MAINLINE_KERNEL, family: 'v5' };
 
 /** v6: the vCPU attribute ENABLE_PARTITION, counters taken from the host at boot. */
-export const V6_KERNEL: KernelTraits = { ...MAINLINE_KERNEL, family: 'v6', attr5: 'enable-partition' };
+export const V6_KERNEL: KernelTraits = {
+  ...MAINLINE_KERNEL,
+  family: 'v6',
+  attr5: 'enable-partition',
+  vheFastPath: true,
+};
 
-/** v7: v6's code base with the dynamic host reservation. */
-export const DYNAMIC_KERNEL: KernelTraits = { ...V6_KERNEL, dynamicReservation: true };
+/**
+ * v7: v6's code base with the dynamic host reservation. v7 replaced v6's fast path by sys_regs.c
+ * trap handlers ([PATCH v7 08/20] "KVM: arm64: Add Partitioned PMU register trap handlers", not
+ * read); the model keeps for v7 its earlier assumption (the emulation, then
+ * kvm_pmu_set_physical_access() with a load).
+ */
+export const DYNAMIC_KERNEL: KernelTraits = { ...V6_KERNEL, dynamicReservation: true, vheFastPath: false };

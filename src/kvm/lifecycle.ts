@@ -170,13 +170,23 @@ export function kvmVcpuLoadFgt(world: World, ref: VcpuRef, trace: string[]): Wor
   return updateVcpu(world, ref, (v) => ({ ...v, fgt }));
 }
 
-/** Whether __{,de}activate_traps_common() leave PMSELR_EL0 and PMUSERENR_EL0 to kvm_pmu_load/put (v5 17/24). */
+/**
+ * Whether __{,de}activate_traps_common() leave PMSELR_EL0 and PMUSERENR_EL0 to kvm_pmu_load/put
+ * (v5 17/24). Not in v6: its diffstat ([PATCH v6 00/19]) has no change to
+ * arch/arm64/kvm/hyp/include/hyp/switch.h, so mainline's code sets PMUSERENR_EL0 = EN|SW|CR|ER at
+ * every vcpu_load and gives the host's back at vcpu_put; kvm_vcpu_read_pmuserenr() (v6 08/19)
+ * then reads that value for a partitioned vCPU.
+ */
 function pmuRegsSwappedByKvm(world: World, ref: VcpuRef, cpu: number): boolean {
-  return kernelFamily(world) !== 'mainline' && kvmVcpuPmuIsPartitioned(world, ref, cpu);
+  return (
+    kernelFamily(world) !== 'mainline' &&
+    !world.policy.kernel.vheFastPath &&
+    kvmVcpuPmuIsPartitioned(world, ref, cpu)
+  );
 }
 
 /**
- * `kvm_vcpu_load_vhe()` → `__activate_traps_common()`: unless the vCPU is partitioned (v5 17/24),
+ * `kvm_vcpu_load_vhe()` → `__activate_traps_common()`: unless the vCPU is partitioned (v5 17/24; v7, v8 assumed the same; not v6),
  * PMSELR_EL0 = 0 and PMUSERENR_EL0 = EN|SW|CR|ER with the host's PMUSERENR_EL0 saved, so that EL0
  * PMU accesses trap to EL2 rather than to EL1; then the vCPU's FGT values into the FGT registers
  * the CPU implements (__activate_traps_hfgxtr()).
@@ -514,8 +524,12 @@ export function kvmArchVcpuPut(world: World, ref: VcpuRef): Step {
  * `kvm_pmu_set_physical_access()`: a partitioned vCPU whose PMU context is VIRTUAL switches to
  * PHYSICAL, recomputes MDCR_EL2 (now without TPM/TPMCR if it uses FGT) and loads its context.
  * The FGT values stay as kvm_vcpu_load_fgt() left them until the next load. Nothing in mainline.
+ * v6 (13/19, FREE to GUEST_OWNED) does not load: the function sets the state and calls
+ * kvm_arm_setup_mdcr_el2() only, so until the next vcpu_load the guest's fast-path accesses meet
+ * what the hardware held before (its comment's "loading the vCPU state onto hardware" is not done).
  *
- * @see arch/arm64/kvm/pmu-direct.c kvm_pmu_set_physical_access() (v5 19/24)
+ * @see arch/arm64/kvm/pmu-direct.c kvm_pmu_set_physical_access() (v5 19/24; [PATCH v6 13/19] "KVM:
+ * arm64: Implement lazy PMU context swaps", Message-ID 20260209221414.2169465-14-coltonlewis@google.com)
  */
 export function kvmPmuSetPhysicalAccess(world: World, ref: VcpuRef, trace: string[]): World {
   if (kernelFamily(world) === 'mainline') return world;
@@ -524,6 +538,10 @@ export function kvmPmuSetPhysicalAccess(world: World, ref: VcpuRef, trace: strin
   trace.push('kvm_pmu_set_physical_access: VIRTUAL -> PHYSICAL');
   let w = updateVcpu(world, ref, (v) => ({ ...v, pmu: { ...v.pmu, access: 'PHYSICAL' } }));
   w = kvmArmSetupMdcrEl2(w, ref, trace);
+  if (world.policy.kernel.vheFastPath) {
+    trace.push('kvm_pmu_set_physical_access: no kvm_pmu_load() (v6 13/19)');
+    return w;
+  }
   return kvmPmuLoad(w, ref, trace);
 }
 

@@ -7,11 +7,13 @@
  * trapped when partitioned (writethrough_pmevtyper() 11/24, physical PMSELR for PMXEVTYPER 12/24,
  * writethrough_pmovs() 13/24) and the lazy switch to PHYSICAL (19/24).
  *
- * The v6 fast path ("a simple accessor", in kvm_hyp_handle_sysreg_vhe()) is not recorded in
- * detail; for v6 and v7 the model sends every trapped access to the sys_regs.c emulation and then
- * calls kvm_pmu_set_physical_access() (an assumption). v8 (09/21, 15/21) hands the PMU to the
- * guest first and sends the accesses of the registers that live on the CPU to the hardware
- * (kvmPmuRegDirect()); v8's fast path is not modelled.
+ * v6's fast path (kvm_hyp_handle_pmu_regs() in kvm_hyp_handle_sysreg_vhe(), [PATCH v6 09/19] and
+ * 13/19) handles a partitioned vCPU's access on the hardware (kvmHypHandlePmuRegsV6()); what it
+ * declines goes to mainline's sys_regs.c handlers. For v7 the model sends every trapped access to
+ * the sys_regs.c emulation and then calls kvm_pmu_set_physical_access() (an assumption; v7 08/20
+ * was not read). v8 (09/21, 15/21) hands the PMU to the guest first and sends the accesses of the
+ * registers that live on the CPU to the hardware (kvmPmuRegDirect()); v8's fast path is not
+ * modelled.
  *
  * An access KVM completes answers `ok` (with the value read); one it refuses answers `undefined`
  * (kvm_inject_undefined()).
@@ -103,7 +105,20 @@ function injectUndef(world: World, why: string): Handled {
  * @see arch/arm64/kvm/sys_regs.c check_pmu_access_disabled()
  */
 function checkPmuAccessDisabled(world: World, ref: VcpuRef, acc: TrappedAccess, flags: bigint): boolean {
-  return !((getVcpu(world, ref).regs.pmuserenr & flags) !== 0n || acc.el === 1);
+  return !((kvmVcpuReadPmuserenr(world, ref, []) & flags) !== 0n || acc.el === 1);
+}
+
+/**
+ * `kvm_vcpu_read_pmuserenr(vcpu)` (v6 08/19): the hardware PMUSERENR_EL0 for a partitioned vCPU,
+ * else the virtual one. Before v6 (and in the model's v7 and v8) the virtual one.
+ *
+ * @see arch/arm64/kvm/pmu.c kvm_vcpu_read_pmuserenr() ([PATCH v6 08/19] "KVM: arm64: Define access
+ * helpers for PMUSERENR and PMSELR")
+ */
+function kvmVcpuReadPmuserenr(world: World, ref: VcpuRef, trace: string[]): bigint {
+  if (world.policy.kernel.vheFastPath && kvmVcpuPmuIsPartitioned(world, ref, loadedCpu(world, ref)))
+    return hwReadOf(world, ref, 'PMUSERENR_EL0', trace);
+  return getVcpu(world, ref).regs.pmuserenr;
 }
 
 const EL0_EN = ARMV8_PMU_USERENR_EN;
@@ -315,6 +330,114 @@ function kvmHypHandlePmuRegs(world: World, ref: VcpuRef, acc: TrappedAccess, tra
 }
 
 // ---------------------------------------------------------------------------------------------
+// The v6 fast path (arch/arm64/kvm/hyp/vhe/switch.c)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * `kvm_hyp_handle_pmu_regs(vcpu)` of v6, called from kvm_hyp_handle_sysreg_vhe() ([PATCH v6
+ * 09/19] "KVM: arm64: Write fast path PMU register handlers", Message-ID
+ * 20260209221414.2169465-10-coltonlewis@google.com; the switch of 13/19). Not for a vCPU that is
+ * not partitioned, nor while the hardware PMUSERENR_EL0.EN is clear (kvm_vcpu_read_pmuserenr(),
+ * 08/19; the check is made at EL1 too). Then kvm_pmu_set_physical_access() (13/19, before the
+ * switch, so also for a register it then declines), and per register:
+ * - PMCR_EL0: a write goes to the hardware as `val & ARMV8_PMU_PMCR_MASK` (bits [7:0], P and C
+ *   included, written at EL2) and not to the vCPU's copy, which kvm_pmu_put() fills from the
+ *   hardware; a read is the hardware PMCR_EL0 with N replaced by nr_pmu_counters, masked with
+ *   `ARMV8_PMU_PMCR_MASK | ARMV8_PMU_PMCR_N`;
+ * - PMUSERENR_EL0, PMSELR_EL0: the hardware, masked with USERENR_MASK or SEL;
+ * - PMCNTEN / PMINTEN SET and CLR: the hardware register, written and read through
+ *   kvm_pmu_accessible_counter_mask();
+ * - PMOVSSET / PMOVSCLR: the virtual PMOVSSET_EL0, within the same mask;
+ * - PMCCNTR_EL0, PMXEVCNTR_EL0 (index from the hardware PMSELR_EL0), PMEVCNTR<n>_EL0: declined
+ *   without PMUSERENR_EL0.ER (and CR for the cycle counter) or for an index in nr..30; else the
+ *   hardware counter (v6 goes through PMSELR_EL0 and PMXEVCNTR_EL0, also for index 31, which the
+ *   Arm ARM makes CONSTRAINED UNPREDICTABLE; the model, as its kvm_pmu_load()/kvm_pmu_put(),
+ *   names the counter directly);
+ * - PMCCFILTR_EL0, PMXEVTYPER_EL0, PMEVTYPER<n>_EL0: the same checks; the virtual register,
+ *   unmasked (the hardware gets it, filtered, at the next vcpu_load, 12/19);
+ * - anything else (PMCEID<n>_EL0, PMSWINC_EL0, PMMIR_EL1): declined.
+ * A declined access goes to the sys_regs.c handlers; nothing is injected here.
+ */
+function kvmHypHandlePmuRegsV6(world: World, ref: VcpuRef, acc: TrappedAccess, trace: string[]): FastPath {
+  const cpu = loadedCpu(world, ref);
+  if (!kvmVcpuPmuIsPartitioned(world, ref, cpu)) return { handled: undefined, world };
+  const pmuser = kvmVcpuReadPmuserenr(world, ref, trace);
+  if ((pmuser & ARMV8_PMU_USERENR_EN) === 0n) {
+    trace.push('kvm_hyp_handle_pmu_regs: PMUSERENR_EL0.EN clear on the hardware, declined');
+    return { handled: undefined, world };
+  }
+  const name = acc.reg.def.name;
+  const isWrite = acc.dir === 'write';
+  const val = acc.value;
+  const nrCnt = getVm(world, ref.vm).nrPmuCounters & 0xff;
+  let w = kvmPmuSetPhysicalAccess(world, ref, trace);
+  const declined = (why: string): FastPath => {
+    trace.push(`kvm_hyp_handle_pmu_regs: ${acc.reg.name} declined (${why})`);
+    return { handled: undefined, world: w };
+  };
+  let value: bigint | undefined;
+  // The hardware register `reg`: a write of `val & mask`, or a read masked with `mask`.
+  const onHardware = (reg: string, mask: bigint): void => {
+    if (isWrite) w = hwWrites(w, ref, [[reg, val & mask]], trace);
+    else value = hwReadOf(w, ref, reg, trace) & mask;
+  };
+  switch (name) {
+    case 'PMCR_EL0':
+      if (isWrite) w = hwWrites(w, ref, [['PMCR_EL0', val & ARMV8_PMU_PMCR_MASK]], trace);
+      else
+        value =
+          put(hwReadOf(w, ref, 'PMCR_EL0', trace), PMCR_N, BigInt(nrCnt)) &
+          (ARMV8_PMU_PMCR_MASK | PMCR_N.mask);
+      break;
+    case 'PMUSERENR_EL0':
+      onHardware('PMUSERENR_EL0', ARMV8_PMU_USERENR_MASK);
+      break;
+    case 'PMSELR_EL0':
+      onHardware('PMSELR_EL0', PMSELR_SEL.mask);
+      break;
+    case 'PMINTENSET_EL1':
+    case 'PMINTENCLR_EL1':
+    case 'PMCNTENSET_EL0':
+    case 'PMCNTENCLR_EL0':
+      onHardware(acc.reg.name, kvmPmuAccessibleCounterMask(w, ref, cpu));
+      break;
+    case 'PMOVSSET_EL0':
+    case 'PMOVSCLR_EL0': {
+      const mask = kvmPmuAccessibleCounterMask(w, ref, cpu);
+      if (isWrite) w = updateShadow(w, ref, (r) => ({ ...r, pmovsset: setClr(r.pmovsset, name, val, mask) }));
+      else value = getVcpu(w, ref).regs.pmovsset & mask;
+      break;
+    }
+    case 'PMCCNTR_EL0':
+    case 'PMXEVCNTR_EL0':
+    case 'PMEVCNTR<n>_EL0':
+    case 'PMCCFILTR_EL0':
+    case 'PMXEVTYPER_EL0':
+    case 'PMEVTYPER<n>_EL0': {
+      const cycle = name === 'PMCCNTR_EL0' || name === 'PMCCFILTR_EL0';
+      const selected = name === 'PMXEVCNTR_EL0' || name === 'PMXEVTYPER_EL0';
+      const idx = cycle
+        ? CYCLE_COUNTER_ID
+        : selected
+          ? Number(get(hwReadOf(w, ref, 'PMSELR_EL0', trace), PMSELR_SEL))
+          : (acc.reg.n ?? 0);
+      if (idx === CYCLE_COUNTER_ID && (pmuser & ARMV8_PMU_USERENR_CR) === 0n)
+        return declined('PMUSERENR_EL0.CR clear');
+      if ((pmuser & ARMV8_PMU_USERENR_ER) === 0n) return declined('PMUSERENR_EL0.ER clear');
+      if (idx >= nrCnt && idx < CYCLE_COUNTER_ID) return declined(`counter ${idx} >= nr_pmu_counters`);
+      if (name.includes('CNTR')) onHardware(counterName(idx), (1n << 64n) - 1n);
+      else if (isWrite) w = updateShadow(w, ref, (r) => ({ ...r, typer: withAt(r.typer, idx, val) }));
+      else value = getVcpu(w, ref).regs.typer[idx]!;
+      break;
+    }
+    default:
+      return declined('not a fast-path register');
+  }
+  trace.push(`kvm_hyp_handle_pmu_regs: ${acc.dir} of ${acc.reg.name} handled in the fast path (v6)`);
+  return { handled: done(w, `kvm_hyp_handle_pmu_regs (v6): ${acc.dir} of ${acc.reg.name}`, value) };
+}
+
+// ---------------------------------------------------------------------------------------------
 // The sys_regs.c handlers (arch/arm64/kvm/sys_regs.c)
 // ---------------------------------------------------------------------------------------------
 
@@ -331,9 +454,11 @@ function vcpuPmselr(
   trace: string[],
 ): bigint {
   const cpu = loadedCpu(world, ref);
+  // v6 08/19 kvm_vcpu_read_pmselr(): the hardware PMSELR_EL0 whenever partitioned.
   const physical =
     kvmVcpuPmuIsPartitioned(world, ref, cpu) &&
     (reg === 'PMXEVTYPER_EL0' ||
+      world.policy.kernel.vheFastPath ||
       (kernelFamily(world) === 'v6' && getVcpu(world, ref).pmu.access === 'PHYSICAL'));
   return physical ? hwReadOf(world, ref, 'PMSELR_EL0', trace) : getVcpu(world, ref).regs.pmselr;
 }
@@ -440,6 +565,14 @@ function accessPmuEvcntr(world: World, ref: VcpuRef, acc: TrappedAccess, trace: 
 }
 
 /**
+ * Whether sys_regs.c handlers end with kvm_pmu_set_physical_access(): v5 19/24 (and the model's
+ * v7 and v8); v6 calls it from its fast path only (13/19).
+ */
+function lazySwitchInSysRegs(world: World): boolean {
+  return kernelFamily(world) !== 'mainline' && !world.policy.kernel.vheFastPath;
+}
+
+/**
  * `access_pmu_evtyper()`: EL0 needs EN; the index (PMSELR_EL0.SEL for PMXEVTYPER_EL0, the
  * physical one when partitioned, v5 12/24; 31 for PMCCFILTR_EL0); pmu_counter_idx_valid(). A
  * write stores `val & kvm_pmu_evtyper_mask()`, or when partitioned writes through: the virtual
@@ -459,7 +592,9 @@ function accessPmuEvtyper(world: World, ref: VcpuRef, acc: TrappedAccess, trace:
     return injectUndef(world, `pmu_counter_idx_valid: counter ${idx} >= N`);
   let w = world;
   let value: bigint | undefined;
-  if (acc.dir === 'write' && partitioned) {
+  // v6 dropped the sys_regs.c write-throughs (cover letter of [PATCH v6 00/19]): mainline's store.
+  const writethrough = partitioned && !w.policy.kernel.vheFastPath;
+  if (acc.dir === 'write' && writethrough) {
     const vm = getVm(w, ref.vm);
     w = updateShadow(w, ref, (r) => ({ ...r, typer: withAt(r.typer, idx, acc.value) }));
     w = hwWrites(w, ref, [[typerName(idx), kvmPmuFilteredEvtyper(w, vm, idx, acc.value)]], trace);
@@ -473,7 +608,7 @@ function accessPmuEvtyper(world: World, ref: VcpuRef, acc: TrappedAccess, trace:
     // (P, U, NSH, the event number), which a value userspace stored unmasked needs.
     if (w.policy.kernel.vpmu === 'linux-6.1') value &= ARMV8_PMU_EVTYPE_MASK_61;
   }
-  if (kernelFamily(w) !== 'mainline') w = kvmPmuSetPhysicalAccess(w, ref, trace);
+  if (lazySwitchInSysRegs(w)) w = kvmPmuSetPhysicalAccess(w, ref, trace);
   return done(w, `access_pmu_evtyper: ${acc.dir} of counter ${idx}'s filter`, value);
 }
 
@@ -516,7 +651,7 @@ function accessPmovs(world: World, ref: VcpuRef, acc: TrappedAccess, trace: stri
       trace.push('writethrough_pmovs');
     }
   } else value = getVcpu(w, ref).regs.pmovsset;
-  if (kernelFamily(w) !== 'mainline') w = kvmPmuSetPhysicalAccess(w, ref, trace);
+  if (lazySwitchInSysRegs(w)) w = kvmPmuSetPhysicalAccess(w, ref, trace);
   return done(w, `access_pmovs: ${acc.dir}`, value);
 }
 
@@ -758,8 +893,8 @@ function emulateSysReg(world: World, ref: VcpuRef, acc: TrappedAccess, trace: st
 
 /**
  * KVM's handling of a PMU register access that trapped to EL2 (EC 0x18): the v5 fast path first
- * (v5 and review), then the sys_regs.c emulation; for v6 and v7 the emulation followed by
- * kvm_pmu_set_physical_access().
+ * (v5 and review), then the sys_regs.c emulation; v6's fast path (09/19), then what it declines
+ * to the emulation; for v7 the emulation followed by kvm_pmu_set_physical_access().
  *
  * @see arch/arm64/kvm/hyp/include/hyp/switch.h kvm_hyp_handle_sysreg(); arch/arm64/kvm/sys_regs.c
  * kvm_handle_sys_reg()
@@ -777,6 +912,12 @@ export function kvmHandleSysReg(world: World, ref: VcpuRef, acc: TrappedAccess, 
       const direct = kvmPmuRegDirect(w, ref, acc, trace);
       if (direct !== undefined) return direct;
     }
+  }
+  if (w.policy.kernel.vheFastPath && getVcpu(w, ref).pmuV3) {
+    // v6: the fast path, then (declined) mainline's sys_regs.c handlers, with no lazy switch.
+    const fast = kvmHypHandlePmuRegsV6(w, ref, acc, trace);
+    if (fast.handled !== undefined) return fast.handled;
+    return emulateSysReg(fast.world, ref, acc, trace);
   }
   if (family === 'v5') {
     const fast = kvmHypHandlePmuRegs(w, ref, acc, trace);

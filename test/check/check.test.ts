@@ -141,17 +141,45 @@ describe('the verifier rediscovers the findings', () => {
     ]);
   });
 
+  test("review, every counter reserved: HPMN = nr_pmu_counters = N, and the guest reads the host event's PMEVTYPER0_EL0", () => {
+    // reserved_host_counters = 6 = N: hpmn_max = 0, the host's event (INST_RETIRED) on counter 0.
+    // The default nr_pmu_counters is bitmap_weight(cntr_mask) = 6 and the reviewer's
+    // kvm_mdcr_hpmn() programs it: HPMN = 6, counter 0 in the guest's first range. After the first
+    // access (PHYSICAL, TPM clear, FGT still without PMU bits, as for v5) the guest reads the
+    // hardware PMEVTYPER0_EL0: the host's INST_RETIRED | NSH (D24.5.12). After a reschedule the FGT
+    // values trap it and KVM answers the vCPU's PMEVTYPER0_EL0, never written: 0.
+    const v = violation(config('review', { cpu: qemu82, reservedHostCounters: 6 }), 'guest-state-survives');
+    assert.deepEqual(steps(v), [
+      'KVM_RUN on CPU 0',
+      'guest mrs x0, PMCR_EL0',
+      'vcpu_put, then KVM_RUN on CPU 0',
+    ]);
+    assert.equal(
+      v?.message,
+      `before: PMEVTYPER0_EL0 = 0x${(0x08 | (1 << 27)).toString(16)}; after: PMEVTYPER0_EL0 = 0x0`,
+    );
+    // v5's kvm_pmu_hpmn() gives HPMN = 0 there (FEAT_HPMN0): counter 0 is the host's, and nothing breaks.
+    assert.equal(
+      violation(config('v5', { cpu: qemu82, reservedHostCounters: 6 }), 'guest-state-survives'),
+      undefined,
+    );
+  });
+
   test("v5 and v6: the guest never sees its counter's overflow when the interrupt is off (PMOVS virtual, fed by the host IRQ)", () => {
     // The guest programs counter 0 (no PMINTENSET), then 2^32 instructions carry it out of bit 31
     // (LP = 0): PMOVSSET_EL0 bit 0 must be set (D13.3, D24.5.21), but v5/v6 keep PMOVS trapped and
     // feed the virtual copy only from the host's interrupt handler, which masks by PMINTENSET.
-    for (const [policy, over] of [
-      ['v5', { reservedHostCounters: 2 }],
-      ['v6', { cpu: qemu82, reservedHostCounters: 0 }],
+    // v6's fast path (09/19) keeps the guest's PMEVTYPER0_EL0 in the vCPU's copy until the next
+    // vcpu_load applies it (kvm_pmu_apply_event_filter(), 12/19), so there the counter counts
+    // INST_RETIRED only after a reschedule: one step more.
+    for (const [policy, over, depth] of [
+      ['v5', { reservedHostCounters: 2 }, 3],
+      ['v6', { cpu: qemu82, reservedHostCounters: 0 }, 4],
     ] as const) {
       const c = config(policy, over);
-      const v = violation(c, 'guest-sees-overflow');
+      const v = violation(c, 'guest-sees-overflow', depth);
       assert.deepEqual(steps(v).slice(-1), ['guest runs 4294967296 events 0x8 at EL1'], policy);
+      assert.equal(steps(v).length, depth, policy);
       assert.match(v?.message ?? '', /an overflow\), but the guest reads PMOVSSET_EL0 = 0x0$/);
     }
     // mainline's emulated vPMU sets the flag (kvm_pmu_counter_increment() -> PMOVSSET).
@@ -215,19 +243,30 @@ describe('the verifier rediscovers the findings', () => {
     );
   });
 
-  test('mainline holds every invariant on the small space; v6 loses the guest PMCR_EL0.E at vcpu_put', () => {
+  test("mainline holds every invariant on the small space; v6's fast path writes the guest's PMCR_EL0.P at EL2", () => {
     const run = runCheck({ space: 'small', depth: 3, filter: { policies: ['mainline', 'v6'] } });
     assert.equal(run.configurations, 2);
+    const found = ['host-counters-untouched', 'host-events-keep-counting'];
     for (const v of run.verdicts) {
-      if (v.policy === 'v6' && v.invariant === 'guest-state-survives') continue;
+      if (v.policy === 'v6' && found.includes(v.invariant)) continue;
       assert.equal(v.shortest, undefined, `${v.policy} ${v.invariant}`);
     }
-    // Cortex-A710 has no FEAT_FGT: v6 keeps TPM/TPMCR, so the guest's PMCR_EL0 write is emulated
-    // into the vCPU's copy while the context is PHYSICAL; kvm_pmu_put() then saves the hardware
-    // PMCR_EL0 (E = 0) over it. Whether v6's trap handler writes through is an open question of the
-    // model (docs/findings.md).
-    const v6 = verdictOf(run, 'v6', 'guest-state-survives')?.shortest?.violation;
-    assert.equal(v6?.message, 'before: PMCR_EL0 = 0x3001; after: PMCR_EL0 = 0x3040');
+    // Cortex-A710 (N = 20) has no FEAT_FGT; 14 reserved, so nr_pmu_counters = HPMN = 6 and the
+    // host event sits on counter 6, counting the guest's 100 EL1 instructions (no exclude_guest).
+    // v6 09/19's kvm_hyp_handle_pmu_regs() writes the trapped PMCR_EL0 = E|P to the hardware as
+    // `val & ARMV8_PMU_PMCR_MASK`, at EL2, where P resets every event counter (D24.5.8): 100 -> 0.
+    // The guest's E itself reaches the hardware and survives vcpu_put (kvm_pmu_put() saves it).
+    const steps3 = [
+      'KVM_RUN on CPU 0',
+      'guest runs 100 events 0x8 at EL1',
+      'guest msr PMCR_EL0, x0 (x0 = 0x3)',
+    ];
+    const host = verdictOf(run, 'v6', 'host-counters-untouched')?.shortest?.violation;
+    assert.deepEqual(steps(host), steps3);
+    assert.match(host?.message ?? '', /^host counter PMEVCNTR6_EL0 on CPU 0 changed \(value,.* 100,.* -> 0,/);
+    const ev = verdictOf(run, 'v6', 'host-events-keep-counting')?.shortest?.violation;
+    assert.equal(ev?.message, 'host perf event 0 (0x8) on CPU 0 went from 100 to 0');
+    assert.equal(verdictOf(run, 'v6', 'guest-state-survives')?.shortest, undefined);
   });
 });
 

@@ -3,6 +3,7 @@
 // each test shows what the kernel code really computes.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { guestAccess } from '../../src/kvm/guest.js';
 import {
   ARMV8_PMU_CNT_MASK_ALL,
   genmask,
@@ -10,8 +11,10 @@ import {
   kvmPmuHostCounterMask,
   kvmPmuIsPartitioned,
 } from '../../src/kvm/masks.js';
+import { armv8pmuStart, perfEventOpen } from '../../src/kvm/perf.js';
 import { lookupPolicy, type PolicyInputs } from '../../src/kvm/policy.js';
-import { DESIGN_INPUTS } from './kvm_helpers.js';
+import { getHostCpu, getVcpu, getVm } from '../../src/kvm/world.js';
+import { cpus, DESIGN_INPUTS, gread, host, hpmnOf, run, vpmuVm } from './kvm_helpers.js';
 
 const BASE: PolicyInputs = DESIGN_INPUTS;
 
@@ -144,5 +147,41 @@ describe('finding: hpmn_max = -1 reaching a partitioned vCPU becomes (u8)-1 = 25
       r.notes.some((n) => n.startsWith('MDCR_EL2.HPMN = 31 is reserved')),
       r.notes.join('\n'),
     );
+  });
+});
+
+describe('finding: review with every counter reserved: kvm_mdcr_hpmn() trusts the default nr_pmu_counters = N', () => {
+  // QEMU max 8.2: N = 6, FEAT_FGT, FEAT_HPMN0; reserved_host_counters = 6, so hpmn_max = 0 and the
+  // host's cntr_mask keeps all six counters. The default nr_pmu_counters is
+  // kvm_arm_pmu_get_max_counters() = bitmap_weight(cntr_mask) = 6 (mainline's function, which v5
+  // does not change; v3's "+ hpmn_max" would add 0). The reviewer's kvm_mdcr_hpmn() (the seed)
+  // returns it for a partitioned vCPU on a supported CPU: HPMN = 6 = N, every counter in the first
+  // range (D24.3.17 MDCR_EL2.HPMN). v5's kvm_pmu_hpmn() clamps through
+  // kvm_pmu_guest_num_counters() to hpmn_max = 0, allowed with FEAT_HPMN0.
+  const INPUTS = { ...BASE, hpmnMax: 0, hostCounters: 6, nrPmuCounters: 6, hasHpmn0: true };
+  test('the policies: review HPMN = 6, v5 HPMN = 0', () => {
+    assert.equal(lookupPolicy('review').evaluate(INPUTS).hpmn, 6);
+    assert.equal(lookupPolicy('v5').evaluate(INPUTS).hpmn, 0);
+  });
+
+  test("after the first access the guest reads the host event's PMEVTYPER0_EL0 from the hardware", () => {
+    let w = host('review', cpus('qemu-max-8-2'), 6);
+    const e = perfEventOpen(w, 0, 0x08); // INST_RETIRED, lowest free counter: 0
+    w = armv8pmuStart(e.world, 0).world;
+    const vm = vpmuVm(w, { partition: true });
+    assert.equal(getVm(vm.world, vm.ref.vm).nrPmuCounters, 6);
+    assert.equal(vm.world.host.perfEvents[0]!.idx, 0);
+    w = run(vm.world, vm.ref);
+    assert.equal(hpmnOf(getHostCpu(w, 0).pe.regs.MDCR_EL2), 6);
+    // The first access makes the context PHYSICAL and clears TPM/TPMCR (use_fgt: nr 6 != 0); the
+    // FGT registers keep what kvm_vcpu_load_fgt() computed while VIRTUAL (v5 10/24: no PMU bits).
+    w = gread(w, vm.ref, 'PMCR_EL0').world;
+    assert.equal(getVcpu(w, vm.ref).pmu.access, 'PHYSICAL');
+    // D24.5.12 MRS at EL1: no FGT trap, no TPM, 0 < GetNumEventCountersAccessible() = HPMN = 6:
+    // PMEVTYPER_EL0[0] itself, the host's filter: INST_RETIRED (0x08) | NSH (bit 27), which the VHE
+    // host driver sets to count at EL2 (armv8pmu_set_event_filter(), is_kernel_in_hyp_mode()).
+    const r = guestAccess(w, vm.ref, { el: 1, dir: 'read', reg: 'PMEVTYPER0_EL0' });
+    assert.equal(r.by, 'hardware');
+    assert.deepEqual(r.outcome, { kind: 'ok', value: 0x08n | (1n << 27n) });
   });
 });

@@ -28,7 +28,7 @@
 //    IMP/IDCODE 0 (reset_pmcr() keeps only LC), so pmcr_ro differs from the hardware's.
 //  - PMEVTYPER<n>_EL0 is trapped (mainline; v6; v5 once its FGT bits are loaded, see [TYPER]) and
 //    KVM keeps the value written (mainline access_pmu_evtyper(): val & kvm_pmu_evtyper_mask();
-//    v5/v6 writethrough_pmevtyper(): the vCPU's register keeps the guest's value), so the 0xEA
+//    v5 writethrough_pmevtyper() and v6's fast path: the vCPU's register keeps the guest's value), so the 0xEA
 //    readback of pmu-event-counter-config holds without FEAT_PMUv3p8. (Under v5 that test runs in
 //    the [TYPER] window and reads the hardware, where the value is UNKNOWN before FEAT_PMUv3p8; the
 //    architecture model keeps the value written.)
@@ -38,8 +38,8 @@
 // Each run records the report() lines that FAIL, as kvm-unit-tests does, and goes on; the test
 // then asserts the exact list of FAIL lines (with the values read). A run is PASS when the list is
 // empty. Where the kernel code, as the digest and the posted patches describe it, fails a line,
-// the model agrees and the line is listed under `fails` with the reason ([PMOVS], [TYPER] at the
-// table). Where the model's KVM does not do what the kernel code would, the run is marked
+// the model agrees and the line is listed under `fails` with the reason ([PMOVS], [TYPER],
+// [PMCR6], [TYPER6] at the table). Where the model's KVM does not do what the kernel code would, the run is marked
 // `todo: 'model disagrees: ...'` and still expects the original test's values.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -646,8 +646,26 @@ interface Row {
 //   under v5: the guest reads the host's PMCEID0/1_EL0 directly, which the FGT trap is meant to
 //   hide, digest 3.3.)
 
+// [PMCR6] v6 only: pmu_probe()'s PMCR_EL0 read is the vCPU's first PMU access. It traps (TPMCR,
+//   the PMU still FREE) to v6's fast path (kvm_hyp_handle_pmu_regs(), [PATCH v6 09/19]), which
+//   answers the hardware PMCR_EL0 with N = nr_pmu_counters masked with ARMV8_PMU_PMCR_MASK |
+//   ARMV8_PMU_PMCR_N: IMP and IDCODE read 0, so pmcr_ro = 4 << 11 = 0x2000. The same access makes
+//   the PMU GUEST_OWNED (13/19) and, with FEAT_FGT, kvm_arm_setup_mdcr_el2() clears TPM and TPMCR:
+//   every later read is the hardware's at EL1, IMP 0x41 and IDCODE 0x01 (QEMU max), N = HPMN = 4,
+//   LC (and LP when written), P and C RAZ (D24.5.8): 0x41012040 (0x410120c0 with LP), not pmcr_ro |
+//   LC (| LP).
+// [TYPER6] v6 only: the fast path keeps a PMEVTYPER<n>_EL0 write in the vCPU's register ("write
+//   to the virtual register. A later patch will ensure these are handled correctly at vcpu_load
+//   time", 09/19); the hardware gets it at the next vcpu_load (kvm_pmu_apply_event_filter(),
+//   12/19). A loop run after set_pmevtyper() without a report() (an exit, so a put and a load) in
+//   between counts with the filter the last load wrote (event 0, the vCPU's reset value): no
+//   MEM_ACCESS, no CHAIN.
+
 /** [PMOVS] and [TYPER] FAIL lines, shared by the 32- and 64-bit runs. */
 const MEM_ACCESS_PMOVS = 'Ran 20 mem accesses with expected overflows on both counters: 0x0, expected 0x3';
+/** [TYPER6]: no iteration counts (the first bad one is reported); COUNT = 250. */
+const RELIABILITY_TYPER6 =
+  'mem_access count is reliable: iter 0: 0 events, flags 0x0, expected 250 events, flags 0x0';
 const SW_INCR_PMOVS = 'overflow on counter #0 after 100 SW_INCR: 0x0, expected 0x1';
 const CHAIN_PROMOTION_PMOVS = [
   'subtest2: odd counter did not increment on overflow if disabled: 0x0, expected 0x1',
@@ -656,22 +674,6 @@ const CHAIN_PROMOTION_PMOVS = [
   'subtest5: 32b->64b: CHAIN counter incremented and overflow: 0x0, expected 0x1',
   'subtest6: overflow is expected on counter 0: 0x0, expected 0x1',
 ];
-
-/**
- * Model disagrees (v6): pmu_probe()'s PMCR_EL0 read is the vCPU's first PMU access. The model
- * sends it, as every trapped v6 access, to the sys_regs.c emulation (src/kvm/sys_regs.ts
- * kvmHandleSysReg(): "The v6 fast path ... is not recorded in detail"), so it returns
- * kvm_vcpu_read_pmcr(): the vCPU's PMCR, IMP = IDCODE = 0 (reset_pmcr()); every later read is the
- * hardware's (TPMCR clear once the guest owns the PMU), IMP 0x41, IDCODE 0x01, and pmcr_ro no longer
- * matches. v5's fast path answers the same read from the hardware PMCR with N = nr_pmu_counters
- * whatever the access state (kvm_hyp_handle_pmu_regs(), 14/24, digest 3.4), v6 keeps a fast path
- * as "a simple accessor" (digest 3.13), and a later posting (2026-06-12, [PATCH 15/21] "KVM:
- * arm64: Implement lazy PMU context swaps", not in the digest) has sys_regs.c pmu_reg_read() call
- * kvm_pmu_set_guest_owned() first and answer kvm_pmu_direct_pmcr_read(), the hardware PMCR with N
- * replaced: the guest sees one PMCR.
- */
-const TODO_V6_PMCR =
-  'model disagrees: v6 first PMCR_EL0 read goes to the sys_regs.c emulation in src/kvm/sys_regs.ts kvmHandleSysReg() (IMP/IDCODE 0), later reads to the hardware (IMP 0x41, IDCODE 0x01); the v6 fast path (digest 3.13) / v5 kvm_hyp_handle_pmu_regs() (digest 3.4) read the hardware PMCR';
 
 const ROWS: readonly Row[] = [
   { name: 'cycle-counter (cpi 1)', cpi: 1n, play: cycleCounter },
@@ -692,8 +694,8 @@ const ROWS: readonly Row[] = [
         'counter #1 (INST_RETIRED): 0x0, expected 0x2a',
         'check overflow happened on #0 only: 0x0, expected 0x1',
       ],
+      v6: ['pmcr: reset counters: 0x41012040, expected 0x2040'], // [PMCR6]
     },
-    todo: { v6: TODO_V6_PMCR },
   },
   {
     name: 'pmu-basic-event-count: 64-bit overflows',
@@ -705,8 +707,8 @@ const ROWS: readonly Row[] = [
         'counter #1 (INST_RETIRED): 0x0, expected 0x2a',
         'check overflow happened on #0 only: 0x0, expected 0x1',
       ],
+      v6: ['pmcr: reset counters: 0x410120c0, expected 0x20c0'], // [PMCR6]
     },
-    todo: { v6: TODO_V6_PMCR },
   },
   {
     name: 'pmu-mem-access: 32-bit overflows',
@@ -714,7 +716,7 @@ const ROWS: readonly Row[] = [
     play: (g) => memAccess(g, 32),
     fails: {
       v5: [MEM_ACCESS_PMOVS, 'cnt#0, cnt#1: 0xfffffff0, expected 0x100000004'],
-      v6: [MEM_ACCESS_PMOVS],
+      v6: ['Ran 20 mem accesses: 0x0, expected 0x14', MEM_ACCESS_PMOVS], // [TYPER6], [PMOVS]
     },
   },
   {
@@ -723,18 +725,20 @@ const ROWS: readonly Row[] = [
     play: (g) => memAccess(g, 64),
     fails: {
       v5: [MEM_ACCESS_PMOVS, 'cnt#0, cnt#1: 0xfffffffffffffff0, expected 0x4'],
-      v6: [MEM_ACCESS_PMOVS],
+      v6: ['Ran 20 mem accesses: 0x0, expected 0x14', MEM_ACCESS_PMOVS], // [TYPER6], [PMOVS]
     },
   },
   {
     name: 'pmu-mem-access-reliability: 32-bit overflows',
     cpi: 1n,
     play: (g) => memAccessReliability(g, 32),
+    fails: { v6: [RELIABILITY_TYPER6] },
   },
   {
     name: 'pmu-mem-access-reliability: 64-bit overflows',
     cpi: 1n,
     play: (g) => memAccessReliability(g, 64),
+    fails: { v6: [RELIABILITY_TYPER6] },
   },
   {
     name: 'pmu-sw-incr: 32-bit overflows',
@@ -761,6 +765,7 @@ const ROWS: readonly Row[] = [
         'overflow on even and odd counters: 0x0, expected 0x3',
       ],
       v6: [
+        'CHAIN counter #1 incremented: 0x0, expected 0x1', // [TYPER6]
         'overflow recorded for chained incr #1: 0x0, expected 0x1',
         'overflow recorded for chained incr #2: 0x0, expected 0x1',
         'overflow on even and odd counters: 0x0, expected 0x3',
