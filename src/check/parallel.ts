@@ -11,9 +11,18 @@ import type { SpaceFilter } from './config.js';
 import { type CheckReport, mergeReports } from './report.js';
 import type { WorkerJob } from './worker.js';
 
-/** The worker script next to this module (`.ts` when run from the sources through tsx). */
-function workerUrl(): URL {
-  return new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
+/**
+ * A worker running worker.js next to this module. Run from the sources (`node --import tsx`), the
+ * worker does not inherit tsx's loader, so it registers it first (tsx/esm/api) and then imports
+ * worker.ts.
+ */
+function startWorker(workerData: WorkerJob): Worker {
+  if (!import.meta.url.endsWith('.ts'))
+    return new Worker(new URL('./worker.js', import.meta.url), { workerData });
+  const api = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  const script = JSON.stringify(new URL('./worker.ts', import.meta.url).href);
+  const boot = `import(${api}).then((tsx) => { tsx.register(); return import(${script}); });`;
+  return new Worker(boot, { eval: true, workerData });
 }
 
 /** Runs the space on `workers` threads; `onProgress` is called once per configuration searched. */
@@ -28,7 +37,7 @@ export async function runCheckParallel(
       const { extraPolicies: _extra, ...filter } = job.filter;
       const data: WorkerJob = { ...job, filter, shard: { index, count: workers } };
       return new Promise<CheckReport>((resolve, reject) => {
-        const w = new Worker(workerUrl(), { workerData: data });
+        const w = startWorker(data);
         w.on('message', (m: { progress?: number; report?: CheckReport }) => {
           if (m.report !== undefined) resolve(m.report);
           else onProgress?.();

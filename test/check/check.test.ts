@@ -763,6 +763,15 @@ describe('sharding, merging and workers', () => {
     assert.equal(two.status, 1, two.stderr);
     assert.equal(two.stdout, one.stdout);
   });
+
+  test('from the sources (node --import tsx) the worker threads load worker.ts and print the same', () => {
+    const args = ['--import', 'tsx', 'src/cli/main.ts', 'check', '--space', 'small', '--depth', '1'];
+    const one = spawnSync(process.execPath, [...args, '--workers', '1'], { encoding: 'utf8' });
+    const two = spawnSync(process.execPath, [...args, '--workers', '2'], { encoding: 'utf8' });
+    assert.equal(two.stderr, '');
+    assert.equal(two.status, one.status);
+    assert.equal(two.stdout, one.stdout);
+  });
 });
 
 describe('pmup diff', () => {
