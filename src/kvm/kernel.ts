@@ -56,12 +56,36 @@ export interface KernelTraits {
    */
   readonly dynamicReservation: boolean;
   /**
-   * kvm_pmu_guest_counter_mask() ORs GENMASK(max_guest_counters - 1, 0) into the cycle counter's
-   * bit only when max_guest_counters > 0 (v8 11/21); v7 10/20 ORs it always, and with
-   * max_guest_counters = 0 that is GENMASK(-1, 0), all ones (masks.ts genmask()). Read only with
-   * dynamicReservation.
+   * kvm_pmu_guest_counter_mask():
+   * - `not-host`: `ARMV8_PMU_CNT_MASK_ALL & ~host_mask` (v5 09/24), counters N..30 and the
+   *   instruction counter included;
+   * - `cycle-and-first`: when partitioned, `ARMV8_PMU_CNT_MASK_C | GENMASK(max_guest_counters - 1,
+   *   0)`, else 0: v6 as its author corrected it on the list (Message-ID
+   *   gsntseaoogk7.fsf@coltonlewis-kvm.c.googlers.com, a reply to [PATCH v6 06/19]: the patch as
+   *   posted has `&`, always 0) and v7 10/20; with max_guest_counters = 0 the GENMASK is
+   *   GENMASK(-1, 0), all ones (masks.ts genmask());
+   * - `cycle-and-first-guarded`: the GENMASK only when max_guest_counters > 0 (v8 11/21).
    */
-  readonly guestMaskZeroGuard: boolean;
+  readonly guestCounterMask: 'not-host' | 'cycle-and-first' | 'cycle-and-first-guarded';
+  /**
+   * How kvm_pmu_load() and kvm_pmu_put() reach the guest's counters:
+   * - `hpmn-max`: PMEVCNTR<i>_EL0 for i < hpmn_max, and PMCCNTR_EL0 (v5 17/24);
+   * - `pmselr`: each bit i of the guest counter mask through `write_sysreg(i, pmselr_el0)` and
+   *   PMXEVCNTR_EL0, the cycle counter's bit 31 included ([PATCH v6 11/19], Message-ID
+   *   20260209221414.2169465-12-coltonlewis@google.com; PMXEVCNTR_EL0 with PMSELR_EL0.SEL = 31 is
+   *   CONSTRAINED UNPREDICTABLE, D24.5.22 PMSELR_EL0.SEL, and James Clark saw it UNDEFINED on a
+   *   Radxa O6, in review of v6); kvm_pmu_put() then saves PMSELR_EL0 as the loop left it;
+   * - `pmselr-but-cycle`: kvm_pmu_load() so, but PMCCNTR_EL0 for bit 31 ([PATCH v7 10/20] as
+   *   quoted in its review, Message-ID gsnto6ihbyx2.fsf@coltonlewis-kvm.c.googlers.com; v7's
+   *   kvm_pmu_put() was not read and is taken to read the counters directly);
+   * - `direct`: each bit through PMEVCNTR<i>_EL0, PMCCNTR_EL0 for bit 31 (v8 11/21
+   *   write_pmevcntrn(), write_pmccntr()).
+   * The model makes each PMSELR_EL0 write visible to the PMXEVCNTR_EL0 access after it, as an
+   * ISB between them would; the kernel has none (Oliver Upton on v7 10/20: "you would need an
+   * intervening ISB"), so the access may also use the previous selection: not modelled. Bit 32
+   * (the instruction counter, in the mask only as GENMASK(-1, 0)) is not walked.
+   */
+  readonly counterSwap: 'hpmn-max' | 'pmselr' | 'pmselr-but-cycle' | 'direct';
   /**
    * Which free general counter armv8pmu_get_event_idx() picks: the lowest (mainline), or the
    * highest (v8 05/21 "perf: arm_pmuv3: Allocate counter indices from high to low").
@@ -99,7 +123,8 @@ export interface KernelTraits {
 export const MAINLINE_KERNEL: KernelTraits = {
   family: 'mainline',
   dynamicReservation: false,
-  guestMaskZeroGuard: false,
+  guestCounterMask: 'not-host',
+  counterSwap: 'hpmn-max',
   counterAllocation: 'lowest',
   attr5: 'none',
   vhe: true,
@@ -121,6 +146,8 @@ export const V6_KERNEL: KernelTraits = {
   family: 'v6',
   attr5: 'enable-partition',
   vheFastPath: true,
+  guestCounterMask: 'cycle-and-first',
+  counterSwap: 'pmselr',
 };
 
 /**
@@ -129,4 +156,9 @@ export const V6_KERNEL: KernelTraits = {
  * read); the model keeps for v7 its earlier assumption (the emulation, then
  * kvm_pmu_set_physical_access() with a load).
  */
-export const DYNAMIC_KERNEL: KernelTraits = { ...V6_KERNEL, dynamicReservation: true, vheFastPath: false };
+export const DYNAMIC_KERNEL: KernelTraits = {
+  ...V6_KERNEL,
+  dynamicReservation: true,
+  vheFastPath: false,
+  counterSwap: 'pmselr-but-cycle',
+};

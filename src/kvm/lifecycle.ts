@@ -374,13 +374,31 @@ function kvmPmuSwaps(world: World, ref: VcpuRef, cpu: number): boolean {
  * alone. v5: only when kvm_vcpu_pmu_use_fgt(); the event filter applied to PMEVTYPER<i>_EL0 for
  * i < hpmn_max and PMCCFILTR_EL0 (18/24), then PMEVCNTR<i>_EL0 for i < hpmn_max, PMCCNTR_EL0,
  * PMUSERENR_EL0, PMSELR_EL0, PMCR_EL0 & MASK & ~(P|C), and PMCNTEN / PMINTEN through
- * kvm_pmu_guest_counter_mask(). v6 (11/19, an assumption where not recorded): gated on the vCPU
- * being partitioned and owning the PMU, PMUSERENR_EL0 not swapped, the guest's PMOVS bits cleared
- * in hardware. v7 first calls kvm_pmu_set_guest_counters() with v7's guest mask (the cycle counter
+ * kvm_pmu_guest_counter_mask(). v6 (11/19): gated on the vCPU being partitioned and owning the
+ * PMU, PMUSERENR_EL0 not swapped, the guest's PMOVS bits cleared in hardware, and the counters of
+ * the guest mask reached through PMSELR_EL0 (swappedCounters(), KernelTraits.counterSwap). v7 first calls kvm_pmu_set_guest_counters() with v7's guest mask (the cycle counter
  * and counters 0..max_guest_counters-1), which also bounds PMCNTEN/PMINTEN.
  *
  * @see arch/arm64/kvm/pmu-direct.c kvm_pmu_load() (v5 17/24; v6 11/19; v7 10/20, 13/20)
  */
+/**
+ * The counters kvm_pmu_load() and kvm_pmu_put() walk: 0..hpmn_max-1 and the cycle counter (v5
+ * 17/24), or each set bit 0..31 of the guest counter mask (`for_each_set_bit(i, &guest_counters,
+ * ARMPMU_MAX_HWEVENTS)`, v6 11/19, v7 10/20, v8 11/21; KernelTraits.counterSwap).
+ */
+function swappedCounters(world: World, hpmnMax: number, mask: bigint): number[] {
+  if (world.policy.kernel.counterSwap === 'hpmn-max')
+    return [...Array.from({ length: Math.max(hpmnMax, 0) }, (_, i) => i), 31];
+  return Array.from({ length: 32 }, (_, i) => i).filter((i) => ((mask >> BigInt(i)) & 1n) === 1n);
+}
+
+/** Whether the kernel reaches counter `i` through PMSELR_EL0 and PMXEVCNTR_EL0 (KernelTraits.counterSwap). */
+function swapsThroughPmselr(world: World, i: number, put: boolean): boolean {
+  const how = world.policy.kernel.counterSwap;
+  // v7's kvm_pmu_put() was not read: taken to read the counters directly.
+  return how === 'pmselr' || (how === 'pmselr-but-cycle' && !put && i !== 31);
+}
+
 export function kvmPmuLoad(world: World, ref: VcpuRef, trace: string[]): World {
   const family = kernelFamily(world);
   if (family === 'mainline') return world;
@@ -399,12 +417,17 @@ export function kvmPmuLoad(world: World, ref: VcpuRef, trace: string[]): World {
   const w = world.policy.kernel.dynamicReservation
     ? kvmPmuSetGuestCounters(world, cpu, vm.armPmu!, mask, trace)
     : world;
+  const counters = swappedCounters(world, pmu.hpmnMax, mask);
   const writes: [string, bigint][] = [];
-  for (let i = 0; i < pmu.hpmnMax; i++)
-    writes.push([typerName(i), kvmPmuFilteredEvtyper(world, vm, i, regs.typer[i]!)]);
-  writes.push([typerName(31), kvmPmuFilteredEvtyper(world, vm, 31, regs.typer[31]!)]);
-  for (let i = 0; i < pmu.hpmnMax; i++) writes.push([counterName(i), regs.cnt[i]!]);
-  writes.push(['PMCCNTR_EL0', regs.cnt[31]!]);
+  // The event filter first (v5 18/24 kvm_pmu_apply_event_filter(); v6 12/19 writes it through
+  // PMSELR_EL0 and PMXEVTYPER_EL0, which for SEL = i, 31 included, is PMEVTYPER<i>_EL0 or
+  // PMCCFILTR_EL0 and for an index >= N the same CONSTRAINED UNPREDICTABLE case, PMXEVTYPER_EL0).
+  for (const i of counters) writes.push([typerName(i), kvmPmuFilteredEvtyper(world, vm, i, regs.typer[i]!)]);
+  for (const i of counters) {
+    if (swapsThroughPmselr(world, i, false))
+      writes.push(['PMSELR_EL0', BigInt(i)], ['PMXEVCNTR_EL0', regs.cnt[i]!]);
+    else writes.push([counterName(i), regs.cnt[i]!]);
+  }
   if (family === 'v5') writes.push(['PMUSERENR_EL0', regs.pmuserenr]);
   writes.push(['PMSELR_EL0', regs.pmselr]);
   writes.push(['PMCR_EL0', regs.pmcr & ARMV8_PMU_PMCR_MASK & ~(ARMV8_PMU_PMCR_P | ARMV8_PMU_PMCR_C)]);
@@ -414,7 +437,7 @@ export function kvmPmuLoad(world: World, ref: VcpuRef, trace: string[]): World {
   const faults: string[] = [];
   const pe = hwWriteAll(getHostCpu(w, cpu).pe, writes, faults);
   trace.push(
-    `kvm_pmu_load: guest counters 0..${pmu.hpmnMax - 1} and the cycle counter loaded; PMCNTEN/PMINTEN through guest mask ${hex(mask)}${family === 'v6' ? '; guest PMOVS cleared' : ''}`,
+    `kvm_pmu_load: counters ${counters.join(',')} loaded${world.policy.kernel.counterSwap.startsWith('pmselr') ? ' (event counters through PMSELR_EL0/PMXEVCNTR_EL0)' : ''}; PMCNTEN/PMINTEN through guest mask ${hex(mask)}${family === 'v6' ? '; guest PMOVS cleared' : ''}`,
   );
   trace.push(...faults);
   return withPe(w, cpu, pe);
@@ -438,14 +461,22 @@ export function kvmPmuPut(world: World, ref: VcpuRef, trace: string[]): World {
   }
   const vm = getVm(world, ref.vm);
   const pmu = vmArmPmu(world, vm)!;
-  const pe = getHostCpu(world, cpu).pe;
+  let pe = getHostCpu(world, cpu).pe;
   const mask = vmGuestCounterMask(world, vm, cpu);
   const faults: string[] = [];
   const read = (name: string) => hwReadInto(pe, name, faults);
+  const counters = swappedCounters(world, pmu.hpmnMax, mask);
   let cnt = getVcpu(world, ref).regs.cnt;
-  for (let i = 0; i < pmu.hpmnMax; i++) cnt = withAt(cnt, i, read(counterName(i)));
-  cnt = withAt(cnt, 31, read('PMCCNTR_EL0'));
-  const w = updateShadow(world, ref, (r) => ({
+  for (const i of counters) {
+    // v6 11/19: `write_sysreg(i, pmselr_el0); val = read_sysreg(pmxevcntr_el0);`, so the
+    // PMSELR_EL0 saved below is the loop's last selection, not the guest's.
+    if (swapsThroughPmselr(world, i, true)) {
+      pe = hwWriteAll(pe, [['PMSELR_EL0', BigInt(i)]], faults);
+      cnt = withAt(cnt, i, read('PMXEVCNTR_EL0'));
+    } else cnt = withAt(cnt, i, read(counterName(i)));
+  }
+  const w0 = withPe(world, cpu, pe);
+  const w = updateShadow(w0, ref, (r) => ({
     ...r,
     cnt,
     pmuserenr: family === 'v5' ? read('PMUSERENR_EL0') : r.pmuserenr,
@@ -454,7 +485,7 @@ export function kvmPmuPut(world: World, ref: VcpuRef, trace: string[]): World {
     pmcntenset: read('PMCNTENSET_EL0') & mask,
     pmintenset: read('PMINTENSET_EL1') & mask,
   }));
-  trace.push(`kvm_pmu_put: guest counters 0..${pmu.hpmnMax - 1}, the cycle counter and the controls saved`);
+  trace.push(`kvm_pmu_put: counters ${counters.join(',')} and the controls saved`);
   trace.push(...faults);
   // v7 13/20: the guest's counters go back to the host.
   return world.policy.kernel.dynamicReservation ? kvmPmuSetGuestCounters(w, cpu, vm.armPmu!, 0n, trace) : w;

@@ -351,8 +351,8 @@ function kvmHypHandlePmuRegs(world: World, ref: VcpuRef, acc: TrappedAccess, tra
  * - PMCCNTR_EL0, PMXEVCNTR_EL0 (index from the hardware PMSELR_EL0), PMEVCNTR<n>_EL0: declined
  *   without PMUSERENR_EL0.ER (and CR for the cycle counter) or for an index in nr..30; else the
  *   hardware counter (v6 goes through PMSELR_EL0 and PMXEVCNTR_EL0, also for index 31, which the
- *   Arm ARM makes CONSTRAINED UNPREDICTABLE; the model, as its kvm_pmu_load()/kvm_pmu_put(),
- *   names the counter directly);
+ *   Arm ARM makes CONSTRAINED UNPREDICTABLE; here the model names the counter
+ *   directly, where its kvm_pmu_load()/kvm_pmu_put() follow v6 through PMSELR_EL0);
  * - PMCCFILTR_EL0, PMXEVTYPER_EL0, PMEVTYPER<n>_EL0: the same checks; the virtual register,
  *   unmasked (the hardware gets it, filtered, at the next vcpu_load, 12/19);
  * - anything else (PMCEID<n>_EL0, PMSWINC_EL0, PMMIR_EL1): declined.

@@ -216,7 +216,7 @@ export function kvmPmuAccessibleCounterMask(world: World, ref: VcpuRef, cpu = io
 }
 
 /**
- * v7 `kvm_pmu_guest_counter_mask(pmu)`: when partitioned, `ARMV8_PMU_CNT_MASK_C |
+ * v7 `kvm_pmu_guest_counter_mask(pmu)` (and v6's as corrected on the list): when partitioned, `ARMV8_PMU_CNT_MASK_C |
  * GENMASK(max_guest_counters - 1, 0)`: the cycle counter and counters 0..max_guest_counters-1. The
  * instruction counter is not in it (v7 gives it back to the host: "it was decided the guest will
  * not own it"), nor are the unimplemented counters N..30 that v5's `ALL & ~host_mask` holds. Not
@@ -242,11 +242,16 @@ export function kvmPmuGuestCounterMaskV8(p: PartitionInputs): bigint {
   return p.hpmnMax > 0 ? ARMV8_PMU_CNT_MASK_C | genmask(p.hpmnMax - 1, 0) : ARMV8_PMU_CNT_MASK_C;
 }
 
-/** The guest counter mask of the world's kernel: with the dynamic reservation v7's (10/20) or v8's (11/21), else v5's. */
+/** The guest counter mask of the world's kernel (KernelTraits.guestCounterMask). */
 export function kernelGuestCounterMask(world: World, p: PartitionInputs): bigint {
-  const k = world.policy.kernel;
-  if (!k.dynamicReservation) return kvmPmuGuestCounterMask(p);
-  return k.guestMaskZeroGuard ? kvmPmuGuestCounterMaskV8(p) : kvmPmuGuestCounterMaskV7(p);
+  switch (world.policy.kernel.guestCounterMask) {
+    case 'not-host':
+      return kvmPmuGuestCounterMask(p);
+    case 'cycle-and-first':
+      return kvmPmuGuestCounterMaskV7(p);
+    case 'cycle-and-first-guarded':
+      return kvmPmuGuestCounterMaskV8(p);
+  }
 }
 
 /**

@@ -100,3 +100,28 @@ describe('v6 without FEAT_FGT: the guest PMCR_EL0 write (09/19 fast path, 11/19 
     assert.equal(gread(w, ref, 'PMUSERENR_EL0').value, 0xfn, "and the guest's PMUSERENR_EL0 = 0 is gone");
   });
 });
+
+// [PATCH v6 11/19] kvm_pmu_put(): for_each_set_bit(i, &guest_counters, ...) { write_sysreg(i,
+// pmselr_el0); val = read_sysreg(pmxevcntr_el0); }, then PMSELR_EL0 saved. The guest mask is v6's
+// as corrected on the list (reply to 06/19): ARMV8_PMU_CNT_MASK_C | GENMASK(max_guest_counters - 1,
+// 0) = bit 31 | 0xf here (4 guest counters). PMXEVCNTR_EL0 with PMSELR_EL0.SEL = 31 is CONSTRAINED
+// UNPREDICTABLE (D24.5.22 PMSELR_EL0.SEL), which the kernel layer reports as a kernel fault.
+describe('v6 kvm_pmu_put() through PMSELR_EL0 (11/19)', () => {
+  test('the cycle counter through SEL = 31 faults, and the saved PMSELR_EL0 is the last index, 31', () => {
+    const { world: w0, ref } = setup();
+    let w = gwrite(w0, ref, 'PMSELR_EL0', 2n); // fast path: GUEST_OWNED, the hardware PMSELR_EL0 = 2
+    const put = kvmArchVcpuPut(w, ref);
+    assert.ok(
+      put.trace.some((t) => t === 'kvm_pmu_put: counters 0,1,2,3,31 and the controls saved'),
+      put.trace.join('\n'),
+    );
+    assert.ok(
+      put.trace.some((t) =>
+        /^kernel fault: read of PMXEVCNTR_EL0 at EL2 is CONSTRAINED UNPREDICTABLE/.test(t),
+      ),
+      put.trace.join('\n'),
+    );
+    w = put.world;
+    assert.equal(getVcpu(w, ref).regs.pmselr, 31n, "the guest's 2 is lost");
+  });
+});

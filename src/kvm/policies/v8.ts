@@ -127,7 +127,8 @@ export const V8: Policy = {
   // owns the PMU go to the hardware (09/21).
   kernel: {
     ...DYNAMIC_KERNEL,
-    guestMaskZeroGuard: true, // 11/21 kvm_pmu_guest_counter_mask(): `if (pmu->max_guest_counters > 0)`
+    guestCounterMask: 'cycle-and-first-guarded', // 11/21 kvm_pmu_guest_counter_mask(): `if (pmu->max_guest_counters > 0)`
+    counterSwap: 'direct', // 11/21 kvm_pmu_load(): write_pmccntr(), write_pmevcntrn()
     counterAllocation: 'highest',
     attr5: 'enable-partition-v8',
     directTrappedAccess: true,
