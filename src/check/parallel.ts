@@ -25,30 +25,63 @@ function startWorker(workerData: WorkerJob): Worker {
   return new Worker(boot, { eval: true, workerData });
 }
 
-/** Runs the space on `workers` threads; `onProgress` is called once per configuration searched. */
+/** One configuration searched by a worker: its policy and the invariants violated in it. */
+export interface Progress {
+  readonly policy: string;
+  readonly violated: readonly string[];
+}
+
+/** What runCheckParallel() rejects with when `signal` aborts the run: the workers are stopped. */
+export class Interrupted extends Error {}
+
+/**
+ * Runs the space on `workers` threads, or, with `shard`, that shard of the space on one thread
+ * (its report as one run of the shard writes it). `onProgress` is called once per configuration
+ * searched. Aborting `signal` terminates the workers; the promise then rejects with Interrupted.
+ */
 export async function runCheckParallel(
-  job: { readonly space: string; readonly depth: number; readonly filter: SpaceFilter },
+  job: {
+    readonly space: string;
+    readonly depth: number;
+    readonly filter: SpaceFilter;
+    readonly shard?: { readonly index: number; readonly count: number };
+  },
   workers: number,
-  onProgress?: () => void,
+  onProgress?: (p: Progress) => void,
+  signal?: AbortSignal,
 ): Promise<CheckReport> {
-  const reports = await Promise.all(
-    Array.from({ length: workers }, (_, index) => {
-      // Policies are functions, which cannot be posted: a worker compiles filter.kernel itself.
-      const { extraPolicies: _extra, ...filter } = job.filter;
-      const data: WorkerJob = { ...job, filter, shard: { index, count: workers } };
-      return new Promise<CheckReport>((resolve, reject) => {
-        const w = startWorker(data);
-        w.on('message', (m: { progress?: number; report?: CheckReport }) => {
-          if (m.report !== undefined) resolve(m.report);
-          else onProgress?.();
+  const shards =
+    job.shard === undefined
+      ? Array.from({ length: workers }, (_, index) => ({ index, count: workers }))
+      : [job.shard];
+  const started: Worker[] = [];
+  const stop = () => {
+    for (const w of started) void w.terminate();
+  };
+  signal?.addEventListener('abort', stop, { once: true });
+  try {
+    const reports = await Promise.all(
+      shards.map((shard) => {
+        // Policies are functions, which cannot be posted: a worker compiles filter.kernel itself.
+        const { extraPolicies: _extra, ...filter } = job.filter;
+        const data: WorkerJob = { space: job.space, depth: job.depth, filter, shard };
+        return new Promise<CheckReport>((resolve, reject) => {
+          const w = startWorker(data);
+          started.push(w);
+          w.on('message', (m: { report?: CheckReport } & Partial<Progress>) => {
+            if (m.report !== undefined) resolve(m.report);
+            else onProgress?.({ policy: m.policy ?? '', violated: m.violated ?? [] });
+          });
+          w.on('error', reject);
+          w.on('exit', (code) => {
+            if (signal?.aborted === true) reject(new Interrupted('interrupted'));
+            else if (code !== 0) reject(new Error(`verifier worker ${shard.index} exited with ${code}`));
+          });
         });
-        w.on('error', reject);
-        w.on('exit', (code) => {
-          if (code !== 0) reject(new Error(`verifier worker ${index} exited with ${code}`));
-        });
-      });
-    }),
-  );
-  const merged = mergeReports(reports);
-  return merged;
+      }),
+    );
+    return job.shard === undefined ? mergeReports(reports) : reports[0]!;
+  } finally {
+    signal?.removeEventListener('abort', stop);
+  }
 }

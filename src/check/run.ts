@@ -47,7 +47,7 @@ export interface CheckOptions extends SearchOptions {
   readonly space?: string;
   readonly filter?: SpaceFilter;
   /** Called after each configuration (for progress). */
-  readonly onResult?: (r: SearchResult, index: number) => void;
+  readonly onResult?: (r: SearchResult, index: number, c: Configuration) => void;
   /** Search only the configurations whose index in the space is `index` modulo `count`. */
   readonly shard?: { readonly index: number; readonly count: number };
 }
@@ -71,7 +71,7 @@ export function runCheck(opts: CheckOptions = {}): CheckRun {
     if (c.policy.scenario !== undefined) monitors.add(c.policy.name);
     if (opts.shard !== undefined && index % opts.shard.count !== opts.shard.index) continue;
     const r = searchConfiguration(c, { ...opts, depth, invariants });
-    opts.onResult?.(r, index);
+    opts.onResult?.(r, index, c);
     count++;
     states += r.states;
     transitions += r.transitions;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /**
  * A worker thread of a parallel verifier run: searches one shard of the space and posts its
- * report; posts `{ progress: index }` after each configuration.
+ * report; posts `{ progress: index, policy, violated }` after each configuration (the invariants
+ * violated in it, for what an interrupted run prints).
  *
  * @module
  */
@@ -28,7 +29,12 @@ const run = withKernelPolicy(job.filter, (filter) =>
     depth: job.depth,
     filter,
     shard: job.shard,
-    onResult: (_r, index) => parentPort?.postMessage({ progress: index }),
+    onResult: (r, index, c) =>
+      parentPort?.postMessage({
+        progress: index,
+        policy: c.policy.name,
+        violated: [...new Set(r.violations.map((v) => v.invariant))],
+      }),
   }),
 );
 parentPort?.postMessage({ report: reportOf(run, job.shard) });

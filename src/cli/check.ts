@@ -10,8 +10,9 @@ import {
   spaceDescription,
   spaceNames,
 } from '../check/config.js';
+import { INVARIANTS } from '../check/invariants.js';
 import { withKernelPolicy } from '../check/kernel.js';
-import { runCheckParallel } from '../check/parallel.js';
+import { Interrupted, runCheckParallel } from '../check/parallel.js';
 import {
   type CheckReport,
   mergeReports,
@@ -146,7 +147,9 @@ with a CPU of N counters (PMCR_EL0.N); each may be repeated. A filter that keeps
 check first (the reviewer's proposal for kvm_arch_vcpu_load()).
 
 --workers W (default: one per core) searches on W worker threads; the output does not depend on
-W. A progress line goes to stderr when it is a terminal.
+W. A progress line goes to stderr when it is a terminal. Ctrl-C stops the search, prints on
+stderr how many configurations were checked and what was violated in them, prints no report, and
+exits 130.
 
 Real kernel code: --kernel FILE (a patch, mbox, C file or directory, as pmup kernel reads it)
 compiles its policy functions and checks them as the policy "kernel" (alone, or next to the
@@ -169,30 +172,81 @@ byte. For example, on two machines or in a CI matrix:
   },
   async stream(argv, io) {
     const req = parseCheckArgs(argv);
-    if (req.kind === 'merge' || req.shard !== undefined || req.workers <= 1) {
+    if (req.kind === 'merge') {
       const r = runOnThisThread(req);
       io.stdout.write(r.stdout);
       return r.status;
     }
     // Compiled here too: bad kernel code is one line before any worker starts, and the count is right.
-    const total = withKernelPolicy(req.filter, (filter) => [...configurations(req.space, filter)].length);
-    const workers = Math.min(req.workers, Math.max(total, 1));
-    const tty = process.stderr.isTTY === true;
-    let done = 0;
-    const report = await runCheckParallel(
-      { space: req.space, depth: req.depth, filter: req.filter },
-      workers,
-      () => {
-        done++;
-        if (tty) process.stderr.write(`\rpmup check: ${done}/${total} configurations`);
-      },
+    const names = withKernelPolicy(req.filter, (filter) =>
+      [...configurations(req.space, filter)].map((c) => c.policy.name),
     );
-    if (tty) process.stderr.write('\r\x1b[K');
-    const r = render({ ...req, report });
-    io.stdout.write(r.stdout);
-    return r.status;
+    const all = names.length;
+    const total = req.shard === undefined ? all : shardSize(all, req.shard);
+    const workers = req.shard === undefined ? Math.min(req.workers, Math.max(total, 1)) : 1;
+    const tty = process.stderr.isTTY === true;
+    // What an interrupted run prints: the configurations searched, the invariants violated so far.
+    let done = 0;
+    const violated = new Map<string, Set<string>>([...new Set(names)].map((p) => [p, new Set<string>()]));
+    // The search runs on worker threads even with --workers 1 or --shard, so that this thread
+    // can take Ctrl-C: stop the workers, say what was checked, exit 130, and write no report.
+    const abort = new AbortController();
+    const onInt = () => abort.abort();
+    process.once('SIGINT', onInt);
+    try {
+      const report = await runCheckParallel(
+        {
+          space: req.space,
+          depth: req.depth,
+          filter: req.filter,
+          ...(req.shard === undefined ? {} : { shard: req.shard }),
+        },
+        workers,
+        (p) => {
+          done++;
+          const seen = violated.get(p.policy) ?? new Set<string>();
+          for (const v of p.violated) seen.add(v);
+          violated.set(p.policy, seen);
+          if (tty) process.stderr.write(`\rpmup check: ${done}/${total} configurations`);
+        },
+        abort.signal,
+      );
+      if (tty) process.stderr.write('\r\x1b[K');
+      const r = render({ ...req, report });
+      io.stdout.write(r.stdout);
+      return r.status;
+    } catch (e) {
+      if (!(e instanceof Interrupted)) throw e;
+      if (tty) process.stderr.write('\r\x1b[K');
+      process.stderr.write(interruptedText(done, total, violated));
+      return 130;
+    } finally {
+      process.removeListener('SIGINT', onInt);
+    }
   },
 };
+
+/** The number of the `all` configurations (in space order) that shard I/N searches: index ≡ I-1 (mod N). */
+function shardSize(all: number, shard: { readonly index: number; readonly count: number }): number {
+  return Math.max(0, Math.ceil((all - shard.index) / shard.count));
+}
+
+/** What Ctrl-C prints (to stderr): how far the run got, and per policy what was violated so far. */
+export function interruptedText(
+  done: number,
+  total: number,
+  violated: ReadonlyMap<string, ReadonlySet<string>>,
+): string {
+  const lines = [`pmup check: interrupted after ${done} of ${total} configurations; no report written`];
+  for (const [policy, invs] of violated) {
+    // In the table's order, whatever order the workers found them in.
+    const found = INVARIANTS.map((i) => i.name).filter((n) => invs.has(n));
+    lines.push(
+      `  ${policy}: ${found.length === 0 ? 'nothing violated so far' : `violated so far: ${found.join(', ')}`}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
 
 type CheckArgs =
   | { readonly kind: 'merge'; readonly files: readonly string[]; readonly format: Format }

@@ -795,6 +795,35 @@ describe('sharding, merging and workers', () => {
   });
 });
 
+describe('pmup check: Ctrl-C', () => {
+  test('SIGINT stops the workers, says what was checked, exits 130 and prints no report', async () => {
+    const { spawn } = await import('node:child_process');
+    // The catalogue space takes minutes; the signal comes once the workers are searching.
+    const child = spawn(process.execPath, [
+      'dist/cli/main.js',
+      'check',
+      '--space',
+      'catalogue',
+      '--workers',
+      '1',
+    ]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    await new Promise((r) => setTimeout(r, 4000));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+    assert.equal(code, 130, stderr);
+    assert.equal(stdout, '');
+    assert.match(
+      stderr,
+      /^pmup check: interrupted after \d+ of 5250 configurations; no report written\n {2}mainline: /,
+    );
+    assert.match(stderr, /^ {2}fixed-counters: (nothing violated so far|violated so far: .*)$/m);
+  });
+});
+
 describe('pmup diff', () => {
   test("v5 against review on the seed: review's kvm_mdcr_hpmn() programs HPMN = nr_pmu_counters = 8", () => {
     // review (reply to v5 15/24): kvm_mdcr_hpmn() returns nr_pmu_counters (8) for a partitioned
