@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-import { readFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { InputError } from '../arch/errors.js';
 import {
   configurations,
@@ -121,6 +122,7 @@ export const checkCommand: Command = {
   summary: 'the verifier: every configuration of a space, every vCPU schedule, every permitted behaviour',
   help: `Usage: pmup check [--space S] [--policy P...] [--cpu CPU...] [--n N...] [--depth D]
                   [--both-orders] [--shard I/N] [--workers W] [--json | --markdown]
+                  [--output FILE]
                   [--kernel FILE [--kernel-base POLICY] [--kernel-function NAME]]
        pmup check --merge FILE... [--json | --markdown]
 
@@ -149,7 +151,8 @@ check first (the reviewer's proposal for kvm_arch_vcpu_load()).
 --workers W (default: one per core) searches on W worker threads; the output does not depend on
 W. A progress line goes to stderr when it is a terminal. Ctrl-C stops the search, prints on
 stderr how many configurations were checked and what was violated in them, prints no report, and
-exits 130.
+exits 130. --output FILE writes the report to FILE instead of stdout: whole, through a temporary
+file renamed into place, so an interrupted or failed run leaves no partial FILE.
 
 Real kernel code: --kernel FILE (a patch, mbox, C file or directory, as pmup kernel reads it)
 compiles its policy functions and checks them as the policy "kernel" (alone, or next to the
@@ -168,12 +171,13 @@ byte. For example, on two machines or in a CI matrix:
   pmup check --shard 2/2 --json > b.json     (machine 2)
   pmup check --merge a.json b.json`,
   run(argv) {
-    return runOnThisThread(parseCheckArgs(argv));
+    const req = parseCheckArgs(argv);
+    return deliver(req, runOnThisThread(req));
   },
   async stream(argv, io) {
     const req = parseCheckArgs(argv);
     if (req.kind === 'merge') {
-      const r = runOnThisThread(req);
+      const r = deliver(req, runOnThisThread(req));
       io.stdout.write(r.stdout);
       return r.status;
     }
@@ -212,7 +216,7 @@ byte. For example, on two machines or in a CI matrix:
         abort.signal,
       );
       if (tty) process.stderr.write('\r\x1b[K');
-      const r = render({ ...req, report });
+      const r = deliver(req, render({ ...req, report }));
       io.stdout.write(r.stdout);
       return r.status;
     } catch (e) {
@@ -248,7 +252,7 @@ export function interruptedText(
   return `${lines.join('\n')}\n`;
 }
 
-type CheckArgs =
+type CheckArgs = (
   | { readonly kind: 'merge'; readonly files: readonly string[]; readonly format: Format }
   | {
       readonly kind: 'run';
@@ -258,7 +262,11 @@ type CheckArgs =
       readonly shard?: { readonly index: number; readonly count: number };
       readonly workers: number;
       readonly format: Format;
-    };
+    }
+) & {
+  /** --output FILE: the report goes to FILE (written whole, then renamed into place). */
+  readonly output?: string;
+};
 
 type Format = 'text' | 'json' | 'markdown';
 
@@ -278,12 +286,13 @@ function parseCheckArgs(argv: readonly string[]): CheckArgs {
     kernel: { type: 'string' },
     'kernel-base': { type: 'string' },
     'kernel-function': { type: 'string' },
+    output: { type: 'string' },
   });
   const format: Format = values.json === true ? 'json' : values.markdown === true ? 'markdown' : 'text';
   if (values.merge === true) {
     if (positionals.length === 0)
       throw new InputError('check --merge: give the --json reports of every shard');
-    return { kind: 'merge', files: positionals, format };
+    return { kind: 'merge', files: positionals, format, ...outputOf(values.output) };
   }
   expectPositionals('check', positionals, 0);
   const space = values.space ?? 'default';
@@ -342,7 +351,33 @@ function parseCheckArgs(argv: readonly string[]): CheckArgs {
     workers: Number(workersText),
     format,
   };
-  return shard === undefined ? base : { ...base, shard };
+  const withOutput = { ...base, ...outputOf(values.output) };
+  return shard === undefined ? withOutput : { ...withOutput, shard };
+}
+
+function outputOf(file: string | undefined): { readonly output?: string } {
+  if (file === undefined) return {};
+  if (file === '') throw new InputError('check: --output needs a file name');
+  return { output: file };
+}
+
+/**
+ * The result as the command delivers it: with --output, the report written to a temporary file
+ * beside FILE and renamed over it, so FILE is never a partial report; nothing on stdout then.
+ */
+function deliver(req: CheckArgs, r: CommandResult): CommandResult {
+  if (req.output === undefined) return r;
+  const tmp = join(dirname(req.output), `.${basename(req.output)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, r.stdout);
+    renameSync(tmp, req.output);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new InputError(
+      `check: cannot write ${req.output} (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+    );
+  }
+  return { stdout: '', status: r.status };
 }
 
 /** The whole command on this thread, with --kernel's code compiled for the run. */

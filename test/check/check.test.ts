@@ -799,14 +799,24 @@ describe('pmup check: Ctrl-C', () => {
   test('SIGINT stops the workers, says what was checked, exits 130 and prints no report', async () => {
     const { spawn } = await import('node:child_process');
     // The catalogue space takes minutes; the signal comes once the workers are searching.
-    const child = spawn(process.execPath, [
+    const { mkdtempSync, readdirSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'pmup-int-'));
+    const out = join(dir, 'report.json');
+    writeFileSync(out, 'the previous report\n');
+    const args = [
       'dist/cli/main.js',
       'check',
       '--space',
       'catalogue',
       '--workers',
       '1',
-    ]);
+      '--json',
+      '--output',
+      out,
+    ];
+    const child = spawn(process.execPath, args);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -821,6 +831,21 @@ describe('pmup check: Ctrl-C', () => {
       /^pmup check: interrupted after \d+ of 5250 configurations; no report written\n {2}mainline: /,
     );
     assert.match(stderr, /^ {2}fixed-counters: (nothing violated so far|violated so far: .*)$/m);
+    // --output: the file is replaced only by a whole report, so it keeps its old content.
+    assert.equal(readFileSync(out, 'utf8'), 'the previous report\n');
+    assert.deepEqual(readdirSync(dir), ['report.json']);
+  });
+
+  test('--output FILE holds what stdout would, and nothing goes to stdout', () => {
+    const out = `${process.env['TMPDIR'] ?? '/tmp'}/pmup-out-${process.pid}.txt`;
+    const plain = runPmup(['check', '--space', 'small', '--depth', '1']);
+    const filed = runPmup(['check', '--space', 'small', '--depth', '1', '--output', out]);
+    assert.equal(filed.status, plain.status);
+    assert.equal(filed.stdout, '');
+    assert.equal(readFileSync(out, 'utf8'), plain.stdout);
+    const bad = runPmup(['check', '--space', 'small', '--depth', '1', '--output', '/nonexistent/dir/r.txt']);
+    assert.equal(bad.status, 2);
+    assert.equal(bad.stderr, 'pmup: check: cannot write /nonexistent/dir/r.txt (ENOENT)\n');
   });
 });
 
